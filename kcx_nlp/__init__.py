@@ -1,0 +1,27 @@
+"""kcx_nlp: who signed what with whom, and when, from Korean/English local-diplomacy news."""
+from typing import Any, Dict, Optional
+
+import spacy
+from spacy.language import Language
+
+from . import extensions  # noqa: F401  (registers Doc._.relations)
+from .about import __version__
+from .tokenizer import BilingualTokenizer
+
+__all__ = ["__version__", "blank", "BilingualTokenizer"]
+
+#: The tokenizer block every kcx pipeline's config uses.
+TOKENIZER_CONFIG: Dict[str, Any] = {"@tokenizers": "kcx.BilingualTokenizer.v1"}
+
+
+def blank(config: Optional[Dict[str, Any]] = None) -> Language:
+    """A pipeline with the bilingual tokenizer and no trained components.
+
+    ``config`` is merged over the default (for example ``{"nlp": {"batch_size": 64}}``).
+    """
+    base: Dict[str, Any] = {"nlp": {"tokenizer": dict(TOKENIZER_CONFIG)}}
+    if config:
+        from confection import Config
+
+        base = Config(base).merge(Config(config))
+    return spacy.blank("xx", config=base)

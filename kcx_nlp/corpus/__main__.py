@@ -1,0 +1,194 @@
+"""``python -m kcx_nlp.corpus``: validate, count, convert and split annotation files."""
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import List, Optional
+
+from .records import CorpusError, check_files, iter_jsonl, read_records, write_records
+
+
+def _nlp():
+    from .. import blank
+
+    return blank()
+
+
+def _load_all(paths: List[str], validate: bool = True) -> list:
+    records = []
+    for path in paths:
+        records.extend(read_records(path, validate=validate))
+    return records
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    problems = check_files(args.files, nlp=None if args.no_align else _nlp())
+    for p in problems:
+        print(p, file=sys.stderr)
+    if problems:
+        print(f"{len(problems)} problem(s) in {len(args.files)} file(s)", file=sys.stderr)
+        return 1
+    n = sum(1 for path in args.files for _ in iter_jsonl(path))
+    print(f"ok: {n} document(s) in {len(args.files)} file(s)")
+    return 0
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    from .stats import corpus_stats, format_stats
+
+    stats = corpus_stats(_load_all(args.files))
+    print(json.dumps(stats, ensure_ascii=False, indent=2) if args.json else format_stats(stats))
+    return 0
+
+
+def cmd_align(args: argparse.Namespace) -> int:
+    from .stats import alignment
+
+    result = alignment(_load_all(args.files, validate=False), _nlp())
+    for lang, row in sorted(result.items()):
+        print(f"{lang:8} {row['aligned']:>6}/{row['spans']:<6} {100 * row['ratio']:.2f}% aligned")
+    for item in result.get("all", {}).get("misaligned", [])[: args.show]:
+        print("  misaligned:", item)
+    return 0 if result.get("all", {}).get("ratio", 1.0) >= args.min_ratio else 1
+
+
+def cmd_markup(args: argparse.Namespace) -> int:
+    from .markup import read_markup
+    from .records import record_problems
+
+    nlp = None if args.no_align else _nlp()
+    records, problems = [], []
+    for path in args.files:
+        try:
+            recs = read_markup(path, source_root=args.source_root)
+        except CorpusError as e:
+            problems.extend(e.problems)
+            continue
+        for record in recs:
+            problems.extend(f"{path}: document {record['id']!r}: {p}" for p in record_problems(record, nlp=nlp))
+        records.extend(recs)
+    ids = [r["id"] for r in records]
+    problems.extend(f"duplicate document id {i!r}" for i in sorted({i for i in ids if ids.count(i) > 1}))
+    for p in problems:
+        print(p, file=sys.stderr)
+    if problems:
+        print(f"{len(problems)} problem(s); nothing written", file=sys.stderr)
+        return 1
+    if args.output:
+        write_records(records, args.output)
+    n_ents = sum(len(r["entities"]) for r in records)
+    n_rels = sum(len(r["relations"]) for r in records)
+    print(f"ok: {len(records)} document(s), {n_ents} entities, {n_rels} relations"
+          + (f" -> {args.output}" if args.output else ""))
+    return 0
+
+
+def cmd_split(args: argparse.Namespace) -> int:
+    from .split import train_dev_split
+
+    train, dev = train_dev_split(_load_all(args.files), dev_size=args.dev_size, seed=args.seed)
+    write_records(train, args.train)
+    write_records(dev, args.dev)
+    print(f"train: {len(train)} -> {args.train}; dev: {len(dev)} -> {args.dev}")
+    return 0
+
+
+def cmd_docbin(args: argparse.Namespace) -> int:
+    from .convert import records_to_docbin
+
+    db = records_to_docbin(_nlp(), _load_all(args.files))
+    Path(args.output).parent.mkdir(parents=True, exist_ok=True)
+    db.to_disk(args.output)
+    print(f"{len(db)} document(s) -> {args.output}")
+    return 0
+
+
+def cmd_doccano_export(args: argparse.Namespace) -> int:
+    from .doccano import record_to_doccano
+
+    n = write_records((record_to_doccano(r) for r in _load_all(args.files)), args.output)
+    print(f"{n} document(s) -> {args.output}")
+    return 0
+
+
+def cmd_doccano_import(args: argparse.Namespace) -> int:
+    from .doccano import doccano_to_record
+    from .records import validate_record
+
+    records = []
+    for path in args.files:
+        for n, item in iter_jsonl(path):
+            record = doccano_to_record(item, default_id=f"{Path(path).stem}-{n}", lang=args.lang, date=args.date)
+            validate_record(record, path=path, line=n)
+            records.append(record)
+    write_records(records, args.output)
+    print(f"{len(records)} document(s) -> {args.output}")
+    return 0
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    """Entry point of ``python -m kcx_nlp.corpus``."""
+    parser = argparse.ArgumentParser(prog="python -m kcx_nlp.corpus", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("validate", help="check record JSONL files against the guidelines")
+    p.add_argument("files", nargs="+")
+    p.add_argument("--no-align", action="store_true", help="skip the token-boundary check")
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("stats", help="documents, entities and relations per label and language")
+    p.add_argument("files", nargs="+")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_stats)
+
+    p = sub.add_parser("align", help="share of gold spans on token boundaries, per language")
+    p.add_argument("files", nargs="+")
+    p.add_argument("--show", type=int, default=20, help="how many misaligned spans to list")
+    p.add_argument("--min-ratio", type=float, default=0.995)
+    p.set_defaults(func=cmd_align)
+
+    p = sub.add_parser("markup", help="convert inline-markup files to record JSONL")
+    p.add_argument("files", nargs="+")
+    p.add_argument("--output", "-o")
+    p.add_argument("--source-root", help="folder that header 'source=' paths are relative to")
+    p.add_argument("--no-align", action="store_true")
+    p.set_defaults(func=cmd_markup)
+
+    p = sub.add_parser("split", help="deterministic train/dev split by document")
+    p.add_argument("files", nargs="+")
+    p.add_argument("--train", required=True)
+    p.add_argument("--dev", required=True)
+    p.add_argument("--dev-size", type=float, default=0.2)
+    p.add_argument("--seed", type=int, default=0)
+    p.set_defaults(func=cmd_split)
+
+    p = sub.add_parser("docbin", help="convert records to a spaCy DocBin (.spacy)")
+    p.add_argument("files", nargs="+")
+    p.add_argument("--output", "-o", required=True)
+    p.set_defaults(func=cmd_docbin)
+
+    p = sub.add_parser("doccano-export", help="write records as doccano relation JSONL")
+    p.add_argument("files", nargs="+")
+    p.add_argument("--output", "-o", required=True)
+    p.set_defaults(func=cmd_doccano_export)
+
+    p = sub.add_parser("doccano-import", help="read doccano relation JSONL into records")
+    p.add_argument("files", nargs="+")
+    p.add_argument("--output", "-o", required=True)
+    p.add_argument("--lang", choices=["en", "ko", "mixed"], help="language for lines that lack kcx_lang")
+    p.add_argument("--date", help="publication date for lines that lack kcx_date")
+    p.set_defaults(func=cmd_doccano_import)
+
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except CorpusError as e:
+        print(str(e), file=sys.stderr)
+        return 1
+    except OSError as e:
+        print(f"error: {e.filename}: {e.strerror}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

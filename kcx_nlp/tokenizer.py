@@ -1,0 +1,211 @@
+"""The bilingual tokenizer: Kiwi morphemes for Hangul, spaCy's English rules for Latin text.
+
+Every kcx pipeline uses it (``[nlp.tokenizer] @tokenizers = "kcx.BilingualTokenizer.v1"``).
+
+1. spaCy's English rules cut the text into tokens and handle whitespace, punctuation,
+   abbreviations (``Gov.``, ``Nov.``) and the possessive ``'s``. Hyphens split only before a
+   capital (``Korea-China`` -> ``Korea - China``), so romanised given names (``Won-soon``) stay whole.
+2. Tokens containing Hangul are cut at Kiwi's morpheme boundaries (``광주시는`` -> ``광주시 | 는``).
+   Morphemes that overlap (``했`` = 하 + 었) or are inserted with zero width are merged, so
+   tokens never overlap. Each token is analysed on its own, so the result never depends on
+   its neighbours: the same word always gets the same tokens (and a cache makes this fast).
+3. Nouns that fuse a place and a title or unit (``경상북도지사``, ``대전광역시장``) are also cut
+   before the title/unit words listed in ``split_suffixes``, so both the guidelines' span
+   boundaries (``경상북도`` + ``지사``, ``대전`` + ``광역시장``) fall on token boundaries.
+4. Hanzi, kana and other CJK characters become one token each, as spaCy does for Chinese.
+
+``doc.text == text`` holds for every input.
+"""
+import re
+from functools import lru_cache
+from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Tuple
+
+import srsly
+from spacy.lang.en import English
+from spacy.lang.char_classes import ALPHA, ALPHA_UPPER
+from spacy.tokenizer import Tokenizer
+from spacy.tokens import Doc
+from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex, registry
+from spacy.vocab import Vocab
+
+HANGUL_RE = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
+#: CJK ideographs, kana and CJK compatibility ideographs: one token per character.
+CJK_CHAR_RE = re.compile(
+    r"[\u3040-\u309f\u30a0-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]"
+)
+
+#: Title and unit words cut off the end of a fused Korean noun ("경상북도지사" -> "경상북도 | 지사").
+DEFAULT_SPLIT_SUFFIXES: Tuple[str, ...] = (
+    "행정부시장", "정무부시장", "경제부시장", "광역시장", "특별시장", "특별자치도지사", "특별자치시장",
+    "부시장", "시장", "도지사", "부지사", "지사", "군수", "부군수", "구청장", "부구청장", "성장",
+    "부성장", "주석", "당서기", "서기", "의장", "부의장", "총영사", "영사", "대사", "장관", "차관",
+    "위원장", "현지사", "주지사",
+    "광역시", "특별시", "특별자치도", "특별자치시",
+)
+
+
+def _latin_tokenizer(vocab: Vocab) -> Tokenizer:
+    """spaCy's English tokenizer, with hyphens splitting only before a capital letter."""
+    defaults = English.Defaults
+    infixes = [rule for rule in defaults.infixes if "(?:-|–|—" not in rule]
+    infixes.append(r"(?<=[{a}0-9.])-(?=[{u}])".format(a=ALPHA, u=ALPHA_UPPER))
+    infixes.append(r"(?<=[{a}0-9])(?:–|—|--|---|——|~)(?=[{a}])".format(a=ALPHA))
+    return Tokenizer(
+        vocab,
+        rules=defaults.tokenizer_exceptions,
+        prefix_search=compile_prefix_regex(defaults.prefixes).search,
+        suffix_search=compile_suffix_regex(defaults.suffixes).search,
+        infix_finditer=compile_infix_regex(infixes).finditer,
+        token_match=defaults.token_match,
+        url_match=defaults.url_match,
+    )
+
+
+class BilingualTokenizer:
+    """Korean/English tokenizer producing a spaCy ``Doc`` whose text equals the input."""
+
+    def __init__(
+        self,
+        vocab: Vocab,
+        *,
+        kiwi_model_type: str = "cong",
+        split_suffixes: Sequence[str] = DEFAULT_SPLIT_SUFFIXES,
+        cache_size: int = 200_000,
+    ) -> None:
+        self.vocab = vocab
+        self.kiwi_model_type = kiwi_model_type
+        self.split_suffixes = tuple(sorted(set(split_suffixes), key=len, reverse=True))
+        self.cache_size = cache_size
+        self._latin = _latin_tokenizer(vocab)
+        self._kiwi: Any = None
+        self._setup_cache()
+
+    # -- configuration -------------------------------------------------------------------
+    def _setup_cache(self) -> None:
+        self._cuts = lru_cache(maxsize=self.cache_size)(self._compute_cuts)
+
+    @property
+    def kiwi(self) -> Any:
+        """The Kiwi analyser, created on first use (loading its model takes ~1 s)."""
+        if self._kiwi is None:
+            import warnings
+
+            from kiwipiepy import Kiwi
+
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", DeprecationWarning)
+                self._kiwi = Kiwi(num_workers=-1, model_type=self.kiwi_model_type, load_typo_dict=False)
+        return self._kiwi
+
+    def _settings(self) -> Dict[str, Any]:
+        return {
+            "kiwi_model_type": self.kiwi_model_type,
+            "split_suffixes": list(self.split_suffixes),
+            "cache_size": self.cache_size,
+        }
+
+    def _apply_settings(self, settings: Dict[str, Any]) -> None:
+        self.kiwi_model_type = settings.get("kiwi_model_type", self.kiwi_model_type)
+        self.split_suffixes = tuple(settings.get("split_suffixes", self.split_suffixes))
+        self.cache_size = settings.get("cache_size", self.cache_size)
+        self._kiwi = None
+        self._setup_cache()
+
+    # -- tokenization --------------------------------------------------------------------
+    def _compute_cuts(self, word: str) -> Tuple[int, ...]:
+        """Offsets inside ``word`` where it is cut into tokens (excluding 0 and len)."""
+        n = len(word)
+        cuts = set()
+        if HANGUL_RE.search(word):
+            try:
+                morphs = self.kiwi.tokenize(word)
+            except Exception:  # Kiwi rejects some inputs; keep the word whole rather than fail.
+                morphs = []
+            # Merge overlapping morphemes into units; zero-width morphemes add nothing.
+            units: List[List[int]] = []
+            for m in sorted(((t.start, t.start + t.len) for t in morphs if t.len > 0)):
+                if units and m[0] < units[-1][1]:
+                    units[-1][1] = max(units[-1][1], m[1])
+                else:
+                    units.append([m[0], m[1]])
+            for start, end in units:
+                cuts.add(start)
+                cuts.add(end)
+            for tok in morphs:
+                if tok.tag.startswith("NN") and tok.len >= 3:
+                    form = word[tok.start:tok.start + tok.len]
+                    for suffix in self.split_suffixes:
+                        if form.endswith(suffix) and len(form) - len(suffix) >= 2:
+                            cuts.add(tok.start + len(form) - len(suffix))
+        for m in CJK_CHAR_RE.finditer(word):
+            cuts.add(m.start())
+            cuts.add(m.end())
+        return tuple(sorted(c for c in cuts if 0 < c < n))
+
+    def __call__(self, text: str) -> Doc:
+        """Tokenize ``text`` into a ``Doc`` (``doc.text == text``)."""
+        if not isinstance(text, str):
+            raise TypeError(f"BilingualTokenizer expects str, got {type(text).__name__}")
+        base = self._latin(text)
+        words: List[str] = []
+        spaces: List[bool] = []
+        for token in base:
+            word = token.text
+            cuts = self._cuts(word) if (HANGUL_RE.search(word) or CJK_CHAR_RE.search(word)) else ()
+            if not cuts:
+                words.append(word)
+                spaces.append(bool(token.whitespace_))
+                continue
+            bounds = (0,) + cuts + (len(word),)
+            for i in range(len(bounds) - 1):
+                words.append(word[bounds[i]:bounds[i + 1]])
+                spaces.append(False)
+            spaces[-1] = bool(token.whitespace_)
+        return Doc(self.vocab, words=words, spaces=spaces)
+
+    def pipe(self, texts: Iterable[str], batch_size: int = 1000) -> Iterable[Doc]:
+        """Tokenize a stream of texts."""
+        for text in texts:
+            yield self(text)
+
+    # -- serialization -------------------------------------------------------------------
+    def to_bytes(self, *, exclude: Iterable[str] = tuple()) -> bytes:
+        """Serialize the tokenizer's settings."""
+        return srsly.msgpack_dumps(self._settings())
+
+    def from_bytes(self, data: bytes, *, exclude: Iterable[str] = tuple()) -> "BilingualTokenizer":
+        """Load settings written by :meth:`to_bytes`."""
+        self._apply_settings(srsly.msgpack_loads(data))
+        return self
+
+    def to_disk(self, path: Any, *, exclude: Iterable[str] = tuple()) -> None:
+        """Write the settings to ``path`` (a file, as spaCy expects of tokenizers)."""
+        from pathlib import Path
+
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        srsly.write_json(path, self._settings())
+
+    def from_disk(self, path: Any, *, exclude: Iterable[str] = tuple()) -> "BilingualTokenizer":
+        """Read settings written by :meth:`to_disk`."""
+        self._apply_settings(srsly.read_json(path))
+        return self
+
+
+@registry.tokenizers("kcx.BilingualTokenizer.v1")
+def create_bilingual_tokenizer(
+    kiwi_model_type: str = "cong",
+    split_suffixes: Optional[List[str]] = None,
+    cache_size: int = 200_000,
+) -> Callable[[Any], BilingualTokenizer]:
+    """Registry entry: build the :class:`BilingualTokenizer` for a pipeline's vocab."""
+
+    def make(nlp: Any) -> BilingualTokenizer:
+        return BilingualTokenizer(
+            nlp.vocab,
+            kiwi_model_type=kiwi_model_type,
+            split_suffixes=DEFAULT_SPLIT_SUFFIXES if split_suffixes is None else split_suffixes,
+            cache_size=cache_size,
+        )
+
+    return make
