@@ -63,7 +63,6 @@ def doc_to_record(doc: Doc, with_text: bool = False, with_scores: bool = False) 
         if with_scores:
             item["score"] = round(rel.score, 4)
         relations.append(item)
-    relations.sort(key=lambda r: (r["head"], r["tail"], r["label"]))
     record: Record = {key: doc.user_data.get(f"kcx_{key}") for key in META_KEYS}
     record["text"] = doc.text
     record["entities"] = entities

@@ -50,5 +50,5 @@ def doccano_to_record(
         "date": item.get("kcx_date") or date,
         "text": item["text"],
         "entities": [{"start": e["start_offset"], "end": e["end_offset"], "label": e["label"]} for e in ents],
-        "relations": sorted(relations, key=lambda r: (r["head"], r["tail"], r["label"])),
+        "relations": relations,
     }

@@ -47,14 +47,16 @@ def parse_document(
     doc_id = header["id"]
     text_lines: List[str] = []
     rel_specs: List[Tuple[str, str]] = []
+    in_relations = False
     for offset, line in lines:
         if line.startswith("%%"):
             continue
         if line.startswith("@"):
+            in_relations = True
             for spec in line[1:].split(";"):
                 if spec.strip():
                     rel_specs.append((f"{where}:{offset}", spec.strip()))
-        elif rel_specs and line.strip():
+        elif in_relations and line.strip():
             raise CorpusError([f"{where}:{offset}: document {doc_id!r}: text after the relation lines"])
         else:
             text_lines.append(line)
@@ -134,10 +136,9 @@ def parse_document(
         "date": header.get("date"),
         "text": text,
         "entities": [entities[i] for i in order],
-        "relations": sorted(
-            ({"head": new_index[r["head"]], "tail": new_index[r["tail"]], "label": r["label"]} for r in relations),
-            key=lambda r: (r["head"], r["tail"], r["label"]),
-        ),
+        "relations": [
+            {"head": new_index[r["head"]], "tail": new_index[r["tail"]], "label": r["label"]} for r in relations
+        ],
     }
     return record
 

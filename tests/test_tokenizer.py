@@ -1,0 +1,128 @@
+import pickle
+
+import pytest
+import spacy
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import kcx_nlp
+from kcx_nlp.tokenizer import BilingualTokenizer
+
+
+PROPERTY_NLP = kcx_nlp.blank()
+
+
+def words(nlp, text):
+    return [t.text for t in nlp(text)]
+
+
+def assert_partition(doc, text):
+    assert doc.text == text
+    pos = 0
+    for token in doc:
+        assert token.idx == pos, f"token {token.text!r} overlaps or leaves a gap"
+        pos += len(token.text) + len(token.whitespace_)
+    assert pos == len(text)
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("광주시는", ["광주시", "는"]),
+        ("서울시장 오세훈", ["서울", "시장", "오세훈"]),
+        ("경북도지사", ["경북", "도지사"]),
+        ("광주시 행정부시장", ["광주시", "행정", "부시장"]),
+    ],
+)
+def test_korean_morphemes(nlp, text, expected):
+    assert words(nlp, text) == expected
+
+
+def test_particles_and_endings_come_off(nlp):
+    toks = words(nlp, "칭다오시와 자매결연을 맺었다.")
+    assert "와" in toks and "을" in toks and toks[-1] == "."
+    assert "자매결연" in toks
+
+
+def test_contractions_merge_into_one_token(nlp):
+    # Kiwi returns 하+었 at the same offset for 했; 지나+ㄴ overlap in 지난.
+    doc = nlp("체결했다. 지난 21일")
+    assert_partition(doc, "체결했다. 지난 21일")
+    assert "했" in [t.text for t in doc]
+    assert "지난" in [t.text for t in doc]
+
+
+@pytest.mark.parametrize(
+    "compound,left,right",
+    [("경상북도지사", "경상북도", "지사"), ("대전광역시장", "대전", "광역시장"), ("하이난성장", "하이난", "성장"),
+     ("충남지사", "충남", "지사")],
+)
+def test_guideline_title_splits_fall_on_token_boundaries(nlp, compound, left, right):
+    doc = nlp(compound)
+    assert doc.char_span(0, len(left)) is not None
+    assert doc.char_span(len(left), len(compound)) is not None
+
+
+def test_english_rules(nlp):
+    toks = words(nlp, "Seoul's Mayor Park Won-soon met Jeju Gov. Woo on Nov. 26 in S. Korea.")
+    assert toks[:2] == ["Seoul", "'s"]
+    assert "Won-soon" in toks and "Gov." in toks and "Nov." in toks and "S." in toks
+    assert toks[-1] == "."
+
+
+def test_hyphen_splits_before_capital(nlp):
+    assert words(nlp, "Korea-China relations") == ["Korea", "-", "China", "relations"]
+    assert words(nlp, "Gyeongsangbuk-do") == ["Gyeongsangbuk-do"]
+
+
+def test_hanzi_one_token_per_character(nlp):
+    assert words(nlp, "陈吉宁") == ["陈", "吉", "宁"]
+    assert words(nlp, "둥잉시(东营市)") == ["둥잉시", "(", "东", "营", "市", ")"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", " ", "\n\n", "  Seoul  \n 서울\t\t부산 ", "a\u200bb 한\u200b국 😀 e\u0301 ＡＢＣ\r\n", "\x00\x01광주\ufeff",
+     "(대구=연합뉴스) 홍길동 기자 = 지난 21일 Seoul-Beijing 「Joint」 후난(湖南)성"],
+)
+def test_text_roundtrip_and_partition(nlp, text):
+    assert_partition(nlp(text), text)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("서울시장광주는 을했다 abc-Z.'\n\t陈吉(东)😀\u200b,0123")), max_size=60)
+       | st.text(max_size=40))
+def test_property_text_is_preserved(text):
+    assert_partition(PROPERTY_NLP(text), text)
+
+
+def test_deterministic_and_context_free(nlp):
+    a = [t.text for t in nlp("광주시는 칭다오시와")]
+    b = [t.text for t in nlp("어제 광주시는 칭다오시와")][1:]
+    assert a == b
+
+
+def test_rejects_non_str(nlp):
+    with pytest.raises(TypeError, match="bytes"):
+        nlp.tokenizer(b"bytes")
+
+
+def test_registered_in_config(nlp):
+    assert nlp.config["nlp"]["tokenizer"]["@tokenizers"] == "kcx.BilingualTokenizer.v1"
+    assert isinstance(nlp.tokenizer, BilingualTokenizer)
+
+
+def test_serialization_roundtrip(nlp, tmp_path):
+    nlp2 = kcx_nlp.blank()
+    nlp2.tokenizer.split_suffixes = ("지사",)
+    data = nlp2.tokenizer.to_bytes()
+    fresh = kcx_nlp.blank()
+    fresh.tokenizer.from_bytes(data)
+    assert fresh.tokenizer.split_suffixes == ("지사",)
+    nlp.to_disk(tmp_path / "pipe")
+    loaded = spacy.load(tmp_path / "pipe")
+    assert isinstance(loaded.tokenizer, BilingualTokenizer)
+    text = "서울시장 오세훈은 Seoul Mayor Oh met 陈吉宁."
+    assert words(loaded, text) == words(nlp, text)
+    restored = pickle.loads(pickle.dumps(nlp.tokenizer.to_bytes()))
+    assert kcx_nlp.blank().tokenizer.from_bytes(restored).split_suffixes == nlp.tokenizer.split_suffixes
