@@ -5,8 +5,10 @@ import spacy
 from spacy.language import Language
 
 from . import extensions  # noqa: F401  (registers Doc._.relations)
+from . import ml  # noqa: F401  (registers kcx.* architectures)
 from .about import __version__
 from .tokenizer import BilingualTokenizer
+from .training import augment  # noqa: F401  (registers kcx.MentionReplace.v1)
 
 __all__ = ["__version__", "blank", "BilingualTokenizer"]
 

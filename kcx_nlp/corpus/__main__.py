@@ -93,6 +93,33 @@ def cmd_split(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_build(args: argparse.Namespace) -> int:
+    """Markup sources -> validated records -> deterministic train/dev files."""
+    from .markup import read_markup
+    from .records import record_problems
+    from .split import train_dev_split
+
+    nlp = _nlp()
+    records, problems = [], []
+    for path in args.files or sorted(Path("annotations/src").glob("written_*.md")):
+        for record in read_markup(path):
+            problems.extend(f"{path}: document {record['id']!r}: {p}" for p in record_problems(record, nlp=nlp))
+            records.append(record)
+    ids = [r["id"] for r in records]
+    problems.extend(f"duplicate document id {i!r}" for i in sorted({i for i in ids if ids.count(i) > 1}))
+    if problems:
+        for p in problems:
+            print(p, file=sys.stderr)
+        print(f"{len(problems)} problem(s); nothing written", file=sys.stderr)
+        return 1
+    train, dev = train_dev_split(records, dev_size=args.dev_size, seed=args.seed)
+    for path, part in ((args.train, train), (args.dev, dev)):
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        write_records(part, path)
+    print(f"{len(records)} document(s): train {len(train)} -> {args.train}; dev {len(dev)} -> {args.dev}")
+    return 0
+
+
 def cmd_docbin(args: argparse.Namespace) -> int:
     from .convert import records_to_docbin
 
@@ -161,6 +188,14 @@ def main(argv: Optional[List[str]] = None) -> int:
     p.add_argument("--dev-size", type=float, default=0.2)
     p.add_argument("--seed", type=int, default=0)
     p.set_defaults(func=cmd_split)
+
+    p = sub.add_parser("build", help="markup sources -> annotations/train and annotations/dev records")
+    p.add_argument("files", nargs="*", help="markup files (default annotations/src/written_*.md)")
+    p.add_argument("--train", default="annotations/train/written.jsonl")
+    p.add_argument("--dev", default="annotations/dev/written.jsonl")
+    p.add_argument("--dev-size", type=float, default=0.2)
+    p.add_argument("--seed", type=int, default=0)
+    p.set_defaults(func=cmd_build)
 
     p = sub.add_parser("docbin", help="convert records to a spaCy DocBin (.spacy)")
     p.add_argument("files", nargs="+")

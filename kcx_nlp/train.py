@@ -1,0 +1,139 @@
+"""``python -m kcx_nlp.train``: train a kcx pipeline from a config and the project's annotations.
+
+    python -m kcx_nlp.train --config training/configs/ner_cnn.cfg --output models/kcx_ner_cnn
+
+Steps: the records in ``annotations/train`` and ``annotations/dev`` become DocBins; spaCy trains
+the config on them (fixed seed; GPU with ``--gpu auto`` when one is usable, else CPU); the best
+model is evaluated on dev and on the seed articles (never trained on) and copied to ``--output``
+with ``metrics.json`` (per-label P/R/F on dev and seeds, per language, device, training time).
+"""
+import argparse
+import json
+import logging
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Sequence
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_CONFIG = ROOT / "training" / "configs" / "ner_cnn.cfg"
+DEFAULT_OUTPUT = ROOT / "models" / "kcx_ner_cnn"
+DEFAULT_SEEDS = ROOT / "annotations" / "gold" / "seeds.jsonl"
+
+logger = logging.getLogger("kcx_nlp")
+
+
+def _records(paths: Sequence[Path]) -> List[dict]:
+    from .corpus import read_records
+
+    return [r for path in paths for r in read_records(path)]
+
+
+def evaluate_pipeline(nlp: Any, records: Sequence[dict]) -> Dict[str, Any]:
+    """Strict span scores and seqeval scores of ``nlp`` on gold ``records``."""
+    from .evaluate import predict_records, score_entities, seqeval_scores
+
+    pred = predict_records(nlp, records)
+    return {"documents": len(records), "spans": score_entities(records, pred),
+            "seqeval": seqeval_scores(nlp, records, pred)}
+
+
+def train(
+    config: Path = DEFAULT_CONFIG,
+    output: Path = DEFAULT_OUTPUT,
+    train_files: Optional[Sequence[Path]] = None,
+    dev_files: Optional[Sequence[Path]] = None,
+    seeds_file: Optional[Path] = DEFAULT_SEEDS,
+    gpu: str = "auto",
+    seed: int = 0,
+    overrides: Optional[Dict[str, Any]] = None,
+) -> Dict[str, Any]:
+    """Train, evaluate and save a pipeline; returns the metrics written to ``output/metrics.json``."""
+    import spacy
+    from spacy.cli.train import train as spacy_train
+
+    from . import blank
+    from .corpus import records_to_docbin
+    from .training.device import resolve_gpu
+
+    train_files = list(train_files or sorted((ROOT / "annotations" / "train").glob("*.jsonl")))
+    dev_files = list(dev_files or sorted((ROOT / "annotations" / "dev").glob("*.jsonl")))
+    if not train_files or not dev_files:
+        raise SystemExit("no training or dev files: build them with `python -m kcx_nlp.corpus build`")
+    train_records, dev_records = _records(train_files), _records(dev_files)
+    seed_records = _records([seeds_file]) if seeds_file and Path(seeds_file).exists() else []
+    seed_texts = {r["text"] for r in seed_records}
+    leaked = [r["id"] for r in train_records + dev_records if r["text"] in seed_texts]
+    if leaked:
+        raise SystemExit(f"seed articles found in training/dev data: {leaked}")
+    gpu_id = resolve_gpu(gpu)
+    output = Path(output)
+    with tempfile.TemporaryDirectory(prefix="kcx-train-") as tmp:
+        tmp = Path(tmp)
+        nlp = blank()
+        records_to_docbin(nlp, train_records).to_disk(tmp / "train.spacy")
+        records_to_docbin(nlp, dev_records).to_disk(tmp / "dev.spacy")
+        all_overrides = {"paths.train": str(tmp / "train.spacy"), "paths.dev": str(tmp / "dev.spacy"),
+                         "system.seed": seed}
+        all_overrides.update(overrides or {})
+        logger.info("training %s on %d documents (dev %d) on %s", config, len(train_records), len(dev_records),
+                    f"GPU {gpu_id}" if gpu_id >= 0 else "CPU")
+        start = time.perf_counter()
+        spacy_train(Path(config), tmp / "out", use_gpu=gpu_id, overrides=all_overrides)
+        seconds = time.perf_counter() - start
+        best = spacy.load(tmp / "out" / "model-best")
+        metrics: Dict[str, Any] = {
+            "config": str(Path(config).relative_to(ROOT)) if Path(config).resolve().is_relative_to(ROOT) else str(config),
+            "seed": seed,
+            "device": f"GPU {gpu_id}" if gpu_id >= 0 else "CPU",
+            "train_documents": len(train_records),
+            "train_seconds": round(seconds, 1),
+            "dev": evaluate_pipeline(best, dev_records),
+        }
+        if seed_records:
+            metrics["seeds"] = evaluate_pipeline(best, seed_records)
+        if output.exists():
+            shutil.rmtree(output)
+        shutil.copytree(tmp / "out" / "model-best", output)
+    (output / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n", encoding="utf-8")
+    return metrics
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    """Entry point of ``python -m kcx_nlp.train``."""
+    parser = argparse.ArgumentParser(prog="python -m kcx_nlp.train", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--config", type=Path, default=DEFAULT_CONFIG)
+    parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT)
+    parser.add_argument("--train", type=Path, nargs="*", help="record JSONL files (default annotations/train/*.jsonl)")
+    parser.add_argument("--dev", type=Path, nargs="*", help="record JSONL files (default annotations/dev/*.jsonl)")
+    parser.add_argument("--seeds", type=Path, default=DEFAULT_SEEDS, help="held-out real articles to report on")
+    parser.add_argument("--gpu", default="auto", help="auto (GPU if usable, else CPU), -1 (CPU) or a GPU id")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                        help="config override, e.g. --set training.max_steps=200")
+    args = parser.parse_args(argv)
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    overrides = {}
+    for item in args.set:
+        key, _, value = item.partition("=")
+        try:
+            overrides[key] = json.loads(value)
+        except json.JSONDecodeError:
+            overrides[key] = value
+    metrics = train(args.config, args.output, args.train, args.dev, args.seeds, args.gpu, args.seed, overrides)
+    for part in ("dev", "seeds"):
+        if part in metrics:
+            m = metrics[part]["spans"]["micro"]
+            print(f"{part:6} P {m['p']:.3f} R {m['r']:.3f} F {m['f']:.3f}")
+    print(f"saved to {args.output} ({metrics['train_seconds']} s on {metrics['device']})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Training helpers: augmentation, corpus preparation, evaluation, device choice."""
