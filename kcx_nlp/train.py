@@ -1,6 +1,6 @@
 """``python -m kcx_nlp.train``: train a kcx pipeline from a config and the project's annotations.
 
-    python -m kcx_nlp.train --config training/configs/ner_cnn.cfg --output models/kcx_ner_cnn
+    python -m kcx_nlp.train --config training/configs/ner_cnn.cfg --output models/kcx_core
 
 Steps: the records in ``annotations/train`` and ``annotations/dev`` become DocBins; spaCy trains
 the config on them (fixed seed; GPU with ``--gpu auto`` when one is usable, else CPU); the best
@@ -19,7 +19,7 @@ from typing import Any, Dict, List, Optional, Sequence
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CONFIG = ROOT / "training" / "configs" / "ner_cnn.cfg"
-DEFAULT_OUTPUT = ROOT / "models" / "kcx_ner_cnn"
+DEFAULT_OUTPUT = ROOT / "models" / "kcx_core"
 DEFAULT_SEEDS = ROOT / "annotations" / "gold" / "seeds.jsonl"
 
 logger = logging.getLogger("kcx_nlp")
@@ -49,12 +49,14 @@ def train(
     gpu: str = "auto",
     seed: int = 0,
     overrides: Optional[Dict[str, Any]] = None,
+    name: str = "kcx_core",
 ) -> Dict[str, Any]:
     """Train, evaluate and save a pipeline; returns the metrics written to ``output/metrics.json``."""
     import spacy
     from spacy.cli.train import train as spacy_train
 
     from . import blank
+    from .about import __version__
     from .corpus import records_to_docbin
     from .training.device import resolve_gpu
 
@@ -94,9 +96,14 @@ def train(
         }
         if seed_records:
             metrics["seeds"] = evaluate_pipeline(best, seed_records)
+        best.meta.update({
+            "name": name, "version": __version__, "license": "MIT",
+            "description": "kcx_nlp: officials, titles, jurisdictions, dates and agreements in Korean/English "
+                           "local-diplomacy news (trained on the project's own written corpus)",
+        })
         if output.exists():
             shutil.rmtree(output)
-        shutil.copytree(tmp / "out" / "model-best", output)
+        best.to_disk(output)
     (output / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n", encoding="utf-8")
     return metrics
 

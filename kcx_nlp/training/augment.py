@@ -86,7 +86,12 @@ def create_mention_replace(
     pools: Dict[Tuple[str, str], List[str]] = {}
     gaz = default_gazetteer()
     for label in (JURISDICTION, TITLE, AGREEMENT):
-        for surface, _ in gaz.surfaces(label):
+        for surface, entry in gaz.surfaces(label):
+            # Forms that are names only in some contexts would teach wrong labels.
+            if surface in entry.get("ambiguous", ()) or surface in entry.get("context_dependent", ()):
+                continue
+            if surface.isupper() and len(surface) > 3:  # dateline capitals (SUWON)
+                continue
             pools.setdefault((label, _script(surface)), []).append(surface)
     names: Dict[str, List[str]] = {}
     seen_names = set()
