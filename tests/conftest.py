@@ -66,3 +66,41 @@ def write_jsonl(path: Path, rows) -> Path:
 def gold_files():
     """Every annotated JSONL file of the project."""
     return sorted(p for sub in ("gold", "train", "dev") for p in (ANNOTATIONS / sub).glob("*.jsonl"))
+
+
+TINY_CNN = {
+    "components.tok2vec.model.encode.width": 32,
+    "components.tok2vec.model.encode.depth": 1,
+    "components.tok2vec.model.embed.rows": [500, 100, 100, 100],
+    "components.ner.model.hidden_width": 16,
+    "training.max_steps": 30,
+    "training.eval_frequency": 10,
+    "training.logger.progress_bar": False,
+}
+
+
+def tiny_corpus(tmp_path, record, ko_record, n=6):
+    """Tiny train/dev/seed files made from the fixtures (never the real seeds)."""
+    rows = [dict(record, id=f"e{i}") for i in range(n)] + [dict(ko_record, id=f"k{i}") for i in range(n)]
+    train = write_jsonl(tmp_path / "train.jsonl", rows)
+    dev = write_jsonl(tmp_path / "dev.jsonl", rows[:2] + rows[-2:])
+    seeds = write_jsonl(tmp_path / "seeds.jsonl", [dict(record, id="s0", text=record["text"] + " Later.")])
+    return train, dev, seeds
+
+
+@pytest.fixture(scope="session")
+def tiny_model(tmp_path_factory):
+    """A tiny CNN pipeline trained on the fixtures (seconds); returns (model_dir, metrics)."""
+    from kcx_nlp.train import train
+
+    base = tmp_path_factory.mktemp("tiny")
+    rec = _record_fixture()
+    train_f, dev_f, seeds_f = tiny_corpus(base, rec["en"], rec["ko"])
+    out = base / "model"
+    metrics = train(ROOT / "training" / "configs" / "ner_cnn.cfg", out, [train_f], [dev_f], seeds_f,
+                    gpu="-1", seed=0, overrides=TINY_CNN)
+    return out, metrics
+
+
+def _record_fixture():
+    return {"en": record.__wrapped__(), "ko": ko_record.__wrapped__()}
