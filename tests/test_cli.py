@@ -1,0 +1,50 @@
+import csv
+import io
+import json
+import zipfile
+
+from kcx_nlp.__main__ import main
+
+
+def test_extract_txt_and_jsonl_in_input_order(tiny_model, tmp_path, capsys):
+    model, _ = tiny_model
+    (tmp_path / "a.txt").write_text("Seoul Mayor Oh Se-hoon met Beijing Mayor Yin Yong.", encoding="utf-8")
+    jl = tmp_path / "b.jsonl"
+    jl.write_text(json.dumps({"id": "x1", "text": "광주시는 칭다오시와 자매결연을 맺었다.", "date": "2024-10-22"},
+                             ensure_ascii=False) + "\n" + json.dumps({"id": "x2", "text": ""}) + "\n", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    assert main(["extract", str(tmp_path / "a.txt"), str(jl), "--model", str(model), "--gpu", "-1",
+                 "--date", "2024-08-01", "-o", str(out)]) == 0
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [r["id"] for r in rows] == ["a", "x1", "x2"]
+    assert [r["date"] for r in rows] == ["2024-08-01", "2024-10-22", "2024-08-01"]
+    assert [r["lang"] for r in rows] == ["en", "ko", "en"]
+    assert rows[2]["entities"] == []
+
+
+def test_extract_csv_to_stdout(tiny_model, tmp_path, capsys):
+    model, _ = tiny_model
+    (tmp_path / "a.txt").write_text("Seoul Mayor Oh met Beijing Mayor Yin.", encoding="utf-8")
+    assert main(["extract", str(tmp_path), "--model", str(model), "--gpu", "-1", "--format", "csv"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert len(rows) == 1 and rows[0]["id"] == "a"
+    assert set(rows[0]) >= {"official", "title", "jurisdiction", "date", "agreement", "entities", "relations"}
+
+
+def test_extract_missing_input_is_a_clean_error(tmp_path, capsys):
+    assert main(["extract", str(tmp_path / "missing.txt")]) == 2
+    assert "missing.txt: no such file or folder" in capsys.readouterr().err
+
+
+def test_package_builds_a_wheel(tiny_model, tmp_path):
+    from kcx_nlp.package import build_wheel
+
+    model, _ = tiny_model
+    wheel = build_wheel(model, tmp_path)
+    assert wheel.name.startswith("xx_kcx_core-") and wheel.suffix == ".whl"
+    with zipfile.ZipFile(wheel) as zf:
+        names = zf.namelist()
+        meta = next(n for n in names if n.endswith("METADATA"))
+        requires = zf.read(meta).decode()
+    assert any(n.endswith("tokenizer") for n in names) and any("/ner/" in n for n in names)
+    assert "Requires-Dist: kiwipiepy" in requires and "Requires-Dist: kcx-nlp" in requires
