@@ -6,6 +6,7 @@ from spacy.language import Language
 
 from . import extensions  # noqa: F401  (registers Doc._.relations)
 from . import ml  # noqa: F401  (registers kcx.* architectures)
+from . import components  # noqa: F401  (registers kcx_* factories)
 from .about import __version__
 from .pipeline import extract, load
 from .tokenizer import BilingualTokenizer

@@ -8,7 +8,7 @@ from typing import Any, Dict, Iterable, List, Sequence, Set, Tuple
 from spacy.language import Language
 
 from .corpus.records import Record
-from .schema import LABELS
+from .schema import LABELS, RELATIONS
 
 Span = Tuple[int, int, str]
 
@@ -79,14 +79,57 @@ def seqeval_scores(nlp: Language, gold: Sequence[Record], pred: Sequence[Record]
     return out
 
 
+def _relation_keys(record: Record) -> Set[Tuple[int, int, int, int, str]]:
+    ents = record["entities"]
+    return {(ents[r["head"]]["start"], ents[r["head"]]["end"], ents[r["tail"]]["start"], ents[r["tail"]]["end"],
+             r["label"]) for r in record.get("relations", [])}
+
+
+def score_relations(gold: Sequence[Record], pred: Sequence[Record]) -> Dict[str, Any]:
+    """Strict relation scores (both spans and the label exact), micro, per type and per language."""
+    counts: Dict[Tuple[str, str], List[int]] = defaultdict(lambda: [0, 0, 0])
+    for g, p in zip(gold, pred):
+        gs, ps = _relation_keys(g), _relation_keys(p)
+        lang = g.get("lang") or "unknown"
+        for k, bucket in enumerate((ps & gs, ps - gs, gs - ps)):
+            for key in bucket:
+                for where in ((lang, key[4]), ("all", key[4])):
+                    counts[where][k] += 1
+
+    def block(lang: str) -> Dict[str, Any]:
+        per_type = {rel: prf(*counts[(lang, rel)]) for rel in RELATIONS}
+        totals = [sum(counts[(lang, rel)][k] for rel in RELATIONS) for k in range(3)]
+        return {"micro": prf(*totals), "per_type": per_type}
+
+    out = block("all")
+    out["per_lang"] = {lang: block(lang) for lang in sorted({g.get("lang") or "unknown" for g in gold})}
+    return out
+
+
+def _doc_to_pred(record: Record, doc: Any) -> Record:
+    from .corpus.convert import doc_to_record
+
+    pred = doc_to_record(doc)
+    pred.update({"id": record.get("id"), "lang": record.get("lang"), "date": record.get("date")})
+    return pred
+
+
 def predict_records(nlp: Language, records: Iterable[Record], batch_size: int = 32) -> List[Record]:
-    """Run ``nlp`` over the records' texts and return predicted records (same ids, no relations)."""
+    """Run ``nlp`` over the records' texts (end to end) and return the predicted records."""
     records = list(records)
+    docs = nlp.pipe((r["text"] for r in records), batch_size=batch_size)
+    return [_doc_to_pred(record, doc) for record, doc in zip(records, docs)]
+
+
+def predict_relations_with_gold_entities(nlp: Language, records: Iterable[Record]) -> List[Record]:
+    """Predicted records where the entities are the gold ones and only relations are predicted."""
+    from .corpus.convert import record_to_doc
+
     out = []
-    for record, doc in zip(records, nlp.pipe((r["text"] for r in records), batch_size=batch_size)):
-        out.append({
-            "id": record.get("id"), "lang": record.get("lang"), "date": record.get("date"), "text": record["text"],
-            "entities": [{"start": e.start_char, "end": e.end_char, "label": e.label_} for e in doc.ents],
-            "relations": [],
-        })
+    for record in records:
+        doc = record_to_doc(nlp, dict(record, relations=[]))
+        for name, proc in nlp.pipeline:
+            if name != "ner":
+                doc = proc(doc)
+        out.append(_doc_to_pred(record, doc))
     return out

@@ -32,12 +32,36 @@ def _records(paths: Sequence[Path]) -> List[dict]:
 
 
 def evaluate_pipeline(nlp: Any, records: Sequence[dict]) -> Dict[str, Any]:
-    """Strict span scores and seqeval scores of ``nlp`` on gold ``records``."""
-    from .evaluate import predict_records, score_entities, seqeval_scores
+    """Strict entity scores (span-level and seqeval) and, when the pipeline has a relation
+    extractor, strict relation scores end to end and with gold entities given."""
+    from .evaluate import (predict_records, predict_relations_with_gold_entities, score_entities,
+                           score_relations, seqeval_scores)
 
     pred = predict_records(nlp, records)
-    return {"documents": len(records), "spans": score_entities(records, pred),
-            "seqeval": seqeval_scores(nlp, records, pred)}
+    out = {"documents": len(records), "spans": score_entities(records, pred),
+           "seqeval": seqeval_scores(nlp, records, pred)}
+    if "relation_extractor" in nlp.pipe_names:
+        out["relations_end_to_end"] = score_relations(records, pred)
+        out["relations_gold_entities"] = score_relations(records, predict_relations_with_gold_entities(nlp, records))
+    return out
+
+
+def tune_relation_thresholds(nlp: Any, records: Sequence[dict]) -> Optional[Dict[str, float]]:
+    """Tune the relation extractor's per-relation thresholds on gold ``records`` (dev)."""
+    if "relation_extractor" not in nlp.pipe_names:
+        return None
+    from spacy.training import Example
+
+    from .corpus import record_to_doc
+
+    examples = []
+    for record in records:
+        pred = nlp.make_doc(record["text"])
+        for name, proc in nlp.pipeline:
+            if name not in ("ner", "relation_extractor"):
+                pred = proc(pred)  # tok2vec tensors (and sentences) for the extractor
+        examples.append(Example(pred, record_to_doc(nlp, record)))
+    return nlp.get_pipe("relation_extractor").tune_thresholds(examples)
 
 
 def train(
@@ -86,12 +110,14 @@ def train(
         spacy_train(Path(config), tmp / "out", use_gpu=gpu_id, overrides=all_overrides)
         seconds = time.perf_counter() - start
         best = spacy.load(tmp / "out" / "model-best")
+        thresholds = tune_relation_thresholds(best, dev_records)
         metrics: Dict[str, Any] = {
             "config": str(Path(config).relative_to(ROOT)) if Path(config).resolve().is_relative_to(ROOT) else str(config),
             "seed": seed,
             "device": f"GPU {gpu_id}" if gpu_id >= 0 else "CPU",
             "train_documents": len(train_records),
             "train_seconds": round(seconds, 1),
+            "relation_thresholds": thresholds,
             "dev": evaluate_pipeline(best, dev_records),
         }
         if seed_records:
@@ -137,7 +163,11 @@ def main(argv: Optional[List[str]] = None) -> int:
     for part in ("dev", "seeds"):
         if part in metrics:
             m = metrics[part]["spans"]["micro"]
-            print(f"{part:6} P {m['p']:.3f} R {m['r']:.3f} F {m['f']:.3f}")
+            print(f"{part:6} entities  P {m['p']:.3f} R {m['r']:.3f} F {m['f']:.3f}")
+            for key in ("relations_gold_entities", "relations_end_to_end"):
+                if key in metrics[part]:
+                    m = metrics[part][key]["micro"]
+                    print(f"{part:6} {key:24} P {m['p']:.3f} R {m['r']:.3f} F {m['f']:.3f}")
     print(f"saved to {args.output} ({metrics['train_seconds']} s on {metrics['device']})")
     return 0
 

@@ -15,12 +15,15 @@ def test_tiny_cnn_trains_and_reports(tiny_model):
     saved = json.loads((out / "metrics.json").read_text())
     assert saved == metrics
     assert metrics["device"] == "CPU" and metrics["seed"] == 0
+    assert set(metrics["relation_thresholds"]) == {"HAS_TITLE", "OFFICIAL_OF", "PARTY_TO", "SIGNATORY", "SIGNED_ON"}
     for part in ("dev", "seeds"):
         assert set(metrics[part]["spans"]["per_label"]) == set(LABELS)
+        for key in ("relations_gold_entities", "relations_end_to_end"):
+            assert 0.0 <= metrics[part][key]["micro"]["f"] <= 1.0
         assert 0.0 <= metrics[part]["spans"]["micro"]["f"] <= 1.0
         assert "micro" in metrics[part]["seqeval"]
     nlp = spacy.load(out)
-    assert nlp.pipe_names == ["tok2vec", "ner"]
+    assert nlp.pipe_names == ["tok2vec", "ner", "sentencizer", "relation_extractor"]
     assert nlp.meta["name"] == "kcx_core"
     assert nlp.config["nlp"]["tokenizer"]["@tokenizers"] == "kcx.BilingualTokenizer.v1"
 

@@ -1,0 +1,5 @@
+"""Pipeline components registered with spaCy (``kcx_*`` factories)."""
+from .relation_extractor import RelationExtractor, make_relation_extractor
+from .sentencizer import kcx_sentencizer
+
+__all__ = ["RelationExtractor", "kcx_sentencizer", "make_relation_extractor"]
