@@ -71,11 +71,15 @@ class BilingualTokenizer:
         vocab: Vocab,
         *,
         kiwi_model_type: str = "cong",
+        kiwi_default_dict: bool = False,
+        kiwi_multi_dict: bool = False,
         split_suffixes: Sequence[str] = DEFAULT_SPLIT_SUFFIXES,
         cache_size: int = 200_000,
     ) -> None:
         self.vocab = vocab
         self.kiwi_model_type = kiwi_model_type
+        self.kiwi_default_dict = kiwi_default_dict
+        self.kiwi_multi_dict = kiwi_multi_dict
         self.split_suffixes = tuple(sorted(set(split_suffixes), key=len, reverse=True))
         self.cache_size = cache_size
         self._latin = _latin_tokenizer(vocab)
@@ -88,7 +92,12 @@ class BilingualTokenizer:
 
     @property
     def kiwi(self) -> Any:
-        """The Kiwi analyser, created on first use (loading its model takes ~1 s)."""
+        """The Kiwi analyser, created on first use.
+
+        Kiwi's optional extra dictionaries (Wikipedia headwords, multi-word expressions) are off
+        by default: they cost ~250 MB of memory and a second of loading, and morpheme boundaries
+        in news text do not need them.
+        """
         if self._kiwi is None:
             import warnings
 
@@ -96,18 +105,28 @@ class BilingualTokenizer:
 
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", DeprecationWarning)
-                self._kiwi = Kiwi(num_workers=-1, model_type=self.kiwi_model_type, load_typo_dict=False)
+                self._kiwi = Kiwi(
+                    num_workers=-1,
+                    model_type=self.kiwi_model_type,
+                    load_typo_dict=False,
+                    load_default_dict=self.kiwi_default_dict,
+                    load_multi_dict=self.kiwi_multi_dict,
+                )
         return self._kiwi
 
     def _settings(self) -> Dict[str, Any]:
         return {
             "kiwi_model_type": self.kiwi_model_type,
+            "kiwi_default_dict": self.kiwi_default_dict,
+            "kiwi_multi_dict": self.kiwi_multi_dict,
             "split_suffixes": list(self.split_suffixes),
             "cache_size": self.cache_size,
         }
 
     def _apply_settings(self, settings: Dict[str, Any]) -> None:
         self.kiwi_model_type = settings.get("kiwi_model_type", self.kiwi_model_type)
+        self.kiwi_default_dict = settings.get("kiwi_default_dict", self.kiwi_default_dict)
+        self.kiwi_multi_dict = settings.get("kiwi_multi_dict", self.kiwi_multi_dict)
         self.split_suffixes = tuple(settings.get("split_suffixes", self.split_suffixes))
         self.cache_size = settings.get("cache_size", self.cache_size)
         self._kiwi = None
@@ -197,6 +216,8 @@ class BilingualTokenizer:
 @registry.tokenizers("kcx.BilingualTokenizer.v1")
 def create_bilingual_tokenizer(
     kiwi_model_type: str = "cong",
+    kiwi_default_dict: bool = False,
+    kiwi_multi_dict: bool = False,
     split_suffixes: Optional[List[str]] = None,
     cache_size: int = 200_000,
 ) -> Callable[[Any], BilingualTokenizer]:
@@ -206,6 +227,8 @@ def create_bilingual_tokenizer(
         return BilingualTokenizer(
             nlp.vocab,
             kiwi_model_type=kiwi_model_type,
+            kiwi_default_dict=kiwi_default_dict,
+            kiwi_multi_dict=kiwi_multi_dict,
             split_suffixes=DEFAULT_SPLIT_SUFFIXES if split_suffixes is None else split_suffixes,
             cache_size=cache_size,
         )
