@@ -2,6 +2,7 @@
 import argparse
 import csv
 import json
+import re
 import sys
 from pathlib import Path
 from typing import Any, Dict, Iterable, List, Optional, TextIO
@@ -51,7 +52,19 @@ def cmd_extract(args: argparse.Namespace) -> int:
     nlp = load(args.model, gpu=args.gpu)
     stream = nlp.pipe(((d.text, d) for d in docs), as_tuples=True, batch_size=args.batch_size)
     stream = tqdm(stream, total=len(docs), unit="doc", disable=len(docs) <= 5 or args.quiet, file=sys.stderr)
-    records = (doc_record(doc, d.id, d.date or args.date, d.lang) for doc, d in stream)
+    html_dir = Path(args.html) if args.html else None
+    if html_dir is not None:
+        html_dir.mkdir(parents=True, exist_ok=True)
+
+    def to_record(doc, d):
+        if html_dir is not None:
+            from .render import render_html
+
+            safe = re.sub(r"[^\w.-]+", "_", str(d.id)) or "doc"
+            (html_dir / f"{safe}.html").write_text(render_html(doc, title=str(d.id)), encoding="utf-8")
+        return doc_record(doc, d.id, d.date or args.date, d.lang)
+
+    records = (to_record(doc, d) for doc, d in stream)
     if args.output:
         with open(args.output, "w", encoding="utf-8", newline="") as out:
             write_records(records, out, args.format)
@@ -71,6 +84,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     p.add_argument("--date", help="publication date YYYY-MM-DD for documents that lack one")
     p.add_argument("--model", help="pipeline name or path (default: the installed/bundled kcx pipeline)")
     p.add_argument("--gpu", default="auto", help="auto, -1 (CPU) or a GPU id")
+    p.add_argument("--html", metavar="DIR", help="also write a displaCy page of entities and relations per document")
     p.add_argument("--batch-size", type=int, default=32)
     p.add_argument("--encoding", default="utf-8")
     p.add_argument("--errors", choices=["strict", "replace"], default="strict", help="how to treat undecodable bytes")

@@ -48,3 +48,14 @@ def test_package_builds_a_wheel(tiny_model, tmp_path):
         requires = zf.read(meta).decode()
     assert any(n.endswith("tokenizer") for n in names) and any("/ner/" in n for n in names)
     assert "Requires-Dist: kiwipiepy" in requires and "Requires-Dist: kcx-nlp" in requires
+
+
+def test_extract_writes_html(tiny_model, tmp_path):
+    model, _ = tiny_model
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a b.txt").write_text("Seoul Mayor Oh met Beijing Mayor Yin.", encoding="utf-8")
+    out = tmp_path / "html"
+    assert main(["extract", str(tmp_path / "in"), "--model", str(model), "--gpu", "-1", "--html", str(out),
+                 "-o", str(tmp_path / "o.jsonl")]) == 0
+    page = (out / "a_b.html").read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>") and "Entities" in page and "Relations" in page
