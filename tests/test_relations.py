@@ -1,0 +1,50 @@
+from kcx_nlp.corpus import record_to_doc
+from kcx_nlp.ml.relation_model import N_PAIR_FEATURES, candidate_pairs, pair_features
+from kcx_nlp.sentences import sentence_starts
+from kcx_nlp.training.augment import replace_mentions
+
+
+def sentences(nlp, text):
+    doc = nlp(text)
+    out, cur = [], []
+    for tok, start in zip(doc, sentence_starts(doc)):
+        if start and cur:
+            out.append("".join(cur).strip())
+            cur = []
+        cur.append(tok.text_with_ws)
+    return out + ["".join(cur).strip()]
+
+
+def test_sentence_rules(nlp):
+    text = "Headline without a stop\nGov. Kim met Mayor Lee on Nov. 26. They signed it. 광주시는 협약을 맺었다. 이어 \"좋다\"고 말했다."
+    assert sentences(nlp, text) == ["Headline without a stop", "Gov. Kim met Mayor Lee on Nov. 26.",
+                                    "They signed it.", "광주시는 협약을 맺었다.", "이어 \"좋다\"고 말했다."]
+
+
+def test_candidates_follow_signatures_and_sentences(nlp, record, ko_record):
+    doc = record_to_doc(nlp, record)
+    pairs = {(h.text, t.text) for h, t in candidate_pairs(doc)}
+    assert ("Oh Se-hoon", "Mayor") in pairs and ("Yin Yong", "Beijing") in pairs
+    assert ("Mayor", "Oh Se-hoon") not in pairs  # TITLE -> OFFICIAL fits no relation
+    gold = {(r.head.text, r.tail.text) for r in doc._.relations}
+    assert gold <= pairs
+    ko = record_to_doc(nlp, ko_record)
+    ko_pairs = {(h.text, t.text) for h, t in candidate_pairs(ko)}
+    assert ("광주시", "자매결연 협정") in ko_pairs
+    assert not any(t == "행정부시장" and h != "고광완" for h, t in ko_pairs)
+    assert all(("고광완", x) not in ko_pairs for x in ("광주시", "칭다오시"))  # other sentence
+    assert candidate_pairs(record_to_doc(nlp, record), max_distance=0) != list(candidate_pairs(doc))
+
+
+def test_pair_features_shape(nlp, record):
+    doc = record_to_doc(nlp, record)
+    head, tail = candidate_pairs(doc)[0]
+    f = pair_features(doc, head, tail, 0)
+    assert f.shape == (N_PAIR_FEATURES,) and f.sum() >= 3
+
+
+def test_augmentation_rebuilds_offsets_and_particles():
+    text = "광주시는 칭다오시와 자매결연을 맺었다"
+    new, mapping = replace_mentions(text, [(0, 3, "J"), (5, 9, "J")], lambda l, s: {"광주시": "서울", "칭다오시": "부산"}[s])
+    assert new == "서울은 부산과 자매결연을 맺었다"
+    assert [new[a:b] for a, b in mapping.values()] == ["서울", "부산"]
