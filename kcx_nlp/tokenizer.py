@@ -80,7 +80,7 @@ class BilingualTokenizer:
         self.kiwi_model_type = kiwi_model_type
         self.kiwi_default_dict = kiwi_default_dict
         self.kiwi_multi_dict = kiwi_multi_dict
-        self.split_suffixes = tuple(sorted(set(split_suffixes), key=len, reverse=True))
+        self.split_suffixes = tuple(sorted(set(split_suffixes), key=lambda x: (-len(x), x)))
         self.cache_size = cache_size
         self._latin = _latin_tokenizer(vocab)
         self._kiwi: Any = None
@@ -89,6 +89,8 @@ class BilingualTokenizer:
     # -- configuration -------------------------------------------------------------------
     def _setup_cache(self) -> None:
         self._cuts = lru_cache(maxsize=self.cache_size)(self._compute_cuts)
+        self._suffix_set = frozenset(self.split_suffixes)
+        self._suffix_lengths = sorted({len(x) for x in self.split_suffixes}, reverse=True)
 
     @property
     def kiwi(self) -> Any:
@@ -127,7 +129,7 @@ class BilingualTokenizer:
         self.kiwi_model_type = settings.get("kiwi_model_type", self.kiwi_model_type)
         self.kiwi_default_dict = settings.get("kiwi_default_dict", self.kiwi_default_dict)
         self.kiwi_multi_dict = settings.get("kiwi_multi_dict", self.kiwi_multi_dict)
-        self.split_suffixes = tuple(settings.get("split_suffixes", self.split_suffixes))
+        self.split_suffixes = tuple(sorted(set(settings.get("split_suffixes", self.split_suffixes)), key=lambda x: (-len(x), x)))
         self.cache_size = settings.get("cache_size", self.cache_size)
         self._kiwi = None
         self._setup_cache()
@@ -153,11 +155,11 @@ class BilingualTokenizer:
                 cuts.add(start)
                 cuts.add(end)
             for tok in morphs:
-                if tok.tag.startswith("NN") and tok.len >= 3:
-                    form = word[tok.start:tok.start + tok.len]
-                    for suffix in self.split_suffixes:
-                        if form.endswith(suffix) and len(form) - len(suffix) >= 2:
-                            cuts.add(tok.start + len(form) - len(suffix))
+                if tok.len >= 3 and tok.tag.startswith("NN"):
+                    end = tok.start + tok.len
+                    for k in self._suffix_lengths:
+                        if tok.len - k >= 2 and word[end - k:end] in self._suffix_set:
+                            cuts.add(end - k)
         for m in CJK_CHAR_RE.finditer(word):
             cuts.add(m.start())
             cuts.add(m.end())
