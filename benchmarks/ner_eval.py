@@ -4,6 +4,8 @@
   and per language, on the seed articles (real news, never trained on) and on the dev split;
 - CPU throughput of ``nlp.pipe`` on news text (seeds + dev), in words (whitespace-separated) and
   tokens per second, one process, batch size 32;
+- strict relation P/R/F per type and language, with gold entities given and end to end;
+- the CPU time the relation extractor adds to the pipeline;
 - pipeline load time and peak RSS, measured in a fresh subprocess.
 
 Writes ``benchmarks/results/ner.json`` and prints a summary.
@@ -50,6 +52,16 @@ def throughput(nlp, texts, repeats=2):
             "words_per_s": round(n_words / seconds), "tokens_per_s": round(n_tokens / seconds)}
 
 
+def relation_overhead(nlp, texts, repeats=2):
+    """CPU time of the full pipeline vs. the same pipeline without the relation extractor."""
+    if "relation_extractor" not in nlp.pipe_names:
+        return None
+    full = throughput(nlp, texts, repeats)["seconds"]
+    with nlp.select_pipes(disable=["relation_extractor"]):
+        without = throughput(nlp, texts, repeats)["seconds"]
+    return {"seconds_with": full, "seconds_without": without, "added_fraction": round(full / without - 1, 3)}
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--model", type=Path, default=ROOT / "models" / "kcx_core")
@@ -80,6 +92,7 @@ def main(argv=None):
         "seeds": evaluate_pipeline(nlp, seeds),
         "dev": evaluate_pipeline(nlp, dev),
         "throughput": throughput(nlp, texts),
+        "relation_overhead": relation_overhead(nlp, texts),
         "process": json.loads(probe.stdout.strip().splitlines()[-1]),
     }
     args.output.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
@@ -91,9 +104,19 @@ def main(argv=None):
             print(f"   {label:13} P {row['p']:.3f} R {row['r']:.3f} F {row['f']:.3f}  (tp {row['tp']} fp {row['fp']} fn {row['fn']})")
         for lang, block in spans["per_lang"].items():
             print(f"   lang {lang:6} F {block['micro']['f']:.3f}")
+        for key in ("relations_gold_entities", "relations_end_to_end"):
+            if key in results[part]:
+                rel = results[part][key]
+                print(f"  {key}: micro F {rel['micro']['f']:.3f} (P {rel['micro']['p']:.3f} R {rel['micro']['r']:.3f})")
+                for label, row in rel["per_type"].items():
+                    print(f"   {label:13} P {row['p']:.3f} R {row['r']:.3f} F {row['f']:.3f}  (tp {row['tp']} fp {row['fp']} fn {row['fn']})")
+                for lang, block in rel["per_lang"].items():
+                    print(f"   lang {lang:6} F {block['micro']['f']:.3f}")
     t = results["throughput"]
     p = results["process"]
     print(f"throughput: {t['words_per_s']:,} words/s, {t['tokens_per_s']:,} tokens/s (CPU, nlp.pipe batch 32)")
+    if results["relation_overhead"]:
+        print(f"relation extraction adds {100 * results['relation_overhead']['added_fraction']:.1f} % CPU time")
     print(f"load {p['load_s']:.2f} s (+ first doc {p['first_doc_s']:.2f} s, import {p['import_s']:.2f} s); peak RSS {p['peak_rss_mb']:.0f} MB")
     return 0
 
