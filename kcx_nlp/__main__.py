@@ -38,25 +38,55 @@ def write_records(records: Iterable[Dict[str, Any]], out: TextIO, fmt: str) -> i
     return n
 
 
+def _done_ids(path: Path) -> set:
+    """Ids already present in an existing output file (for ``--resume``)."""
+    done = set()
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            try:
+                done.add(str(json.loads(line)["id"]))
+            except (ValueError, KeyError, TypeError):
+                continue  # a torn last line is simply processed again
+    return done
+
+
 def cmd_extract(args: argparse.Namespace) -> int:
+    import os
+    import tempfile
+
     from tqdm import tqdm
 
-    from .inputs import InputError, read_inputs
+    from .inputs import InputError, count_documents, expand_inputs, read_inputs
     from .pipeline import doc_record, load
 
     try:
-        docs = list(read_inputs(args.inputs, encoding=args.encoding, errors=args.errors))
+        files = expand_inputs(args.inputs)
     except InputError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
+    if args.resume and not args.output:
+        print("error: --resume needs --output", file=sys.stderr)
+        return 2
+    if args.resume and args.format != "jsonl":
+        print("error: --resume works with --format jsonl", file=sys.stderr)
+        return 2
+    out_path = Path(args.output) if args.output else None
+    done = _done_ids(out_path) if args.resume and out_path is not None and out_path.exists() else set()
+    total = count_documents(files)
     nlp = load(args.model, gpu=args.gpu)
-    stream = nlp.pipe(((d.text, d) for d in docs), as_tuples=True, batch_size=args.batch_size)
-    stream = tqdm(stream, total=len(docs), unit="doc", disable=len(docs) <= 5 or args.quiet, file=sys.stderr)
     html_dir = Path(args.html) if args.html else None
     if html_dir is not None:
         html_dir.mkdir(parents=True, exist_ok=True)
+    inputs = (d for d in read_inputs(files, encoding=args.encoding, errors=args.errors, skip_errors=args.skip_errors)
+              if str(d.id) not in done)
+
+    def texts():
+        for d in inputs:
+            yield (d.text if d.error is None else ""), d
 
     def to_record(doc, d):
+        if d.error is not None:
+            return {"id": d.id, "error": d.error}
         if html_dir is not None:
             from .render import render_html
 
@@ -64,12 +94,31 @@ def cmd_extract(args: argparse.Namespace) -> int:
             (html_dir / f"{safe}.html").write_text(render_html(doc, title=str(d.id)), encoding="utf-8")
         return doc_record(doc, d.id, d.date or args.date, d.lang)
 
+    stream = nlp.pipe(texts(), as_tuples=True, batch_size=args.batch_size)
+    stream = tqdm(stream, total=max(total - len(done), 0), unit="doc", file=sys.stderr,
+                  disable=total <= 5 or args.quiet)
     records = (to_record(doc, d) for doc, d in stream)
-    if args.output:
-        with open(args.output, "w", encoding="utf-8", newline="") as out:
-            write_records(records, out, args.format)
-    else:
-        write_records(records, sys.stdout, args.format)
+    try:
+        if out_path is None:
+            write_records(records, sys.stdout, args.format)
+            return 0
+        # Atomic output: write a temporary file beside the target, rename it when complete.
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{out_path.name}.", dir=out_path.parent or Path("."))
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
+                if done:
+                    with open(out_path, encoding="utf-8") as previous:
+                        for line in previous:
+                            if line.endswith("\n"):
+                                out.write(line)
+                write_records(records, out, args.format)
+            os.replace(tmp_name, out_path)
+        except BaseException:
+            os.unlink(tmp_name)
+            raise
+    except InputError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
     return 0
 
 
@@ -88,6 +137,9 @@ def main(argv: Optional[List[str]] = None) -> int:
     p.add_argument("--batch-size", type=int, default=32)
     p.add_argument("--encoding", default="utf-8")
     p.add_argument("--errors", choices=["strict", "replace"], default="strict", help="how to treat undecodable bytes")
+    p.add_argument("--skip-errors", action="store_true",
+                   help="write an error record for a bad document and go on (one output line per input)")
+    p.add_argument("--resume", action="store_true", help="skip documents whose id is already in --output")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_extract)
     args = parser.parse_args(argv)

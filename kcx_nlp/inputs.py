@@ -1,5 +1,11 @@
 """Reading documents to process: ``.txt`` files (id = file stem) and ``.jsonl`` files of
-``{"id", "text", "date"?, "lang"?}``; folders are searched for both."""
+``{"id", "text", "date"?, "lang"?}``; folders are searched for both.
+
+Inputs are streamed: a JSONL file of millions of lines is read one line at a time. A bad input
+(missing file, undecodable bytes, a line that is not JSON or lacks ``text``) raises
+:class:`InputError` naming the file and line or byte offset, or, with ``skip_errors``, is yielded
+as an :class:`InputDoc` whose ``error`` is set, at its position in the stream.
+"""
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,12 +18,13 @@ class InputError(ValueError):
 
 @dataclass
 class InputDoc:
-    """One document to process."""
+    """One document to process (``error`` is set for an unreadable one in skip-errors mode)."""
 
     id: str
     text: str
     date: Optional[str] = None
     lang: Optional[str] = None
+    error: Optional[str] = None
 
 
 def expand_inputs(paths: Sequence[Union[str, Path]]) -> List[Path]:
@@ -36,31 +43,66 @@ def expand_inputs(paths: Sequence[Union[str, Path]]) -> List[Path]:
     return files
 
 
-def _decode(path: Path, data: bytes, encoding: str, errors: str) -> str:
+def count_documents(files: Sequence[Path]) -> int:
+    """Number of documents in ``files`` (non-blank JSONL lines, one per text file), read in binary."""
+    n = 0
+    for path in files:
+        if path.suffix == ".jsonl":
+            with open(path, "rb") as f:
+                n += sum(1 for line in f if line.strip())
+        else:
+            n += 1
+    return n
+
+
+def _decode(where: str, data: bytes, encoding: str, errors: str, base: int = 0) -> str:
     try:
         return data.decode(encoding, errors=errors)
     except UnicodeDecodeError as e:
-        raise InputError(f"{path}: invalid {encoding} at byte {e.start} (use --encoding or --errors replace)") from None
+        raise InputError(f"{where}: invalid {encoding} at byte {base + e.start} "
+                         f"(use --encoding or --errors replace)") from None
+
+
+def _jsonl_docs(path: Path, encoding: str, errors: str) -> Iterator[InputDoc]:
+    offset = 0
+    with open(path, "rb") as f:
+        for n, raw in enumerate(f, start=1):
+            start, offset = offset, offset + len(raw)
+            if not raw.strip():
+                continue
+            fallback_id = f"{path.stem}:{n}"
+            where = f"{path}:{n}"
+            try:
+                line = _decode(where, raw, encoding, errors, base=start)
+                try:
+                    obj = json.loads(line)
+                except json.JSONDecodeError as e:
+                    raise InputError(f"{where}: not valid JSON ({e.msg} at column {e.colno})") from None
+                if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
+                    raise InputError(f"{where}: expected an object with a string 'text'")
+            except InputError as e:
+                yield InputDoc(fallback_id, "", error=str(e))
+                continue
+            yield InputDoc(str(obj.get("id", fallback_id)), obj["text"], obj.get("date"), obj.get("lang"))
 
 
 def read_inputs(
-    paths: Sequence[Union[str, Path]], encoding: str = "utf-8", errors: str = "strict"
+    paths: Sequence[Union[str, Path]], encoding: str = "utf-8", errors: str = "strict", skip_errors: bool = False
 ) -> Iterator[InputDoc]:
-    """Yield documents in input order; raises :class:`InputError` on the first bad input."""
+    """Yield documents in input order.
+
+    Raises :class:`InputError` on the first bad document unless ``skip_errors`` is set, in which
+    case the bad document is yielded with ``error`` set and reading goes on.
+    """
     for path in expand_inputs(paths):
         if path.suffix == ".jsonl":
-            with open(path, "rb") as f:
-                for n, raw in enumerate(f, start=1):
-                    line = _decode(path, raw, encoding, errors)
-                    if not line.strip():
-                        continue
-                    try:
-                        obj = json.loads(line)
-                    except json.JSONDecodeError as e:
-                        raise InputError(f"{path}:{n}: not valid JSON ({e.msg})") from None
-                    if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
-                        raise InputError(f"{path}:{n}: expected an object with a string 'text'")
-                    yield InputDoc(str(obj.get("id", f"{path.stem}:{n}")), obj["text"], obj.get("date"), obj.get("lang"))
+            docs: Iterator[InputDoc] = _jsonl_docs(path, encoding, errors)
         else:
-            text = _decode(path, path.read_bytes(), encoding, errors)
-            yield InputDoc(path.stem, text)
+            try:
+                docs = iter([InputDoc(path.stem, _decode(str(path), path.read_bytes(), encoding, errors))])
+            except InputError as e:
+                docs = iter([InputDoc(path.stem, "", error=str(e))])
+        for doc in docs:
+            if doc.error is not None and not skip_errors:
+                raise InputError(doc.error)
+            yield doc

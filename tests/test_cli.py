@@ -59,3 +59,56 @@ def test_extract_writes_html(tiny_model, tmp_path):
                  "-o", str(tmp_path / "o.jsonl")]) == 0
     page = (out / "a_b.html").read_text(encoding="utf-8")
     assert page.startswith("<!DOCTYPE html>") and "Entities" in page and "Relations" in page
+
+
+def _run(tiny_model, *args):
+    model, _ = tiny_model
+    return main(["extract", *map(str, args), "--model", str(model), "--gpu", "-1", "--quiet"])
+
+
+def test_bad_inputs_give_one_line_errors(tiny_model, tmp_path, capsys):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert _run(tiny_model, empty) == 2
+    assert capsys.readouterr().err.strip() == f"error: {empty}: folder contains no .txt or .jsonl files"
+    bad_utf8 = tmp_path / "bad.txt"
+    bad_utf8.write_bytes("서울".encode() + b"\xff\xfe rest")
+    assert _run(tiny_model, bad_utf8) == 2
+    assert capsys.readouterr().err.strip() == (
+        f"error: {bad_utf8}: invalid utf-8 at byte 6 (use --encoding or --errors replace)")
+    jl = tmp_path / "b.jsonl"
+    jl.write_text('{"id": "a", "text": "Seoul"}\n{broken\n{"id": "c"}\n', encoding="utf-8")
+    assert _run(tiny_model, jl) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith(f"error: {jl}:2: not valid JSON") and "Traceback" not in err
+
+
+def test_skip_errors_keeps_one_output_line_per_input(tiny_model, tmp_path):
+    jl = tmp_path / "b.jsonl"
+    jl.write_bytes(b'{"id": "a", "text": "Seoul"}\n{broken\n{"id": "c"}\n{"id": "d", "text": "\xff"}\n'
+                   b'{"id": "e", "text": "Busan"}\n')
+    out = tmp_path / "o.jsonl"
+    assert _run(tiny_model, jl, "--skip-errors", "-o", out) == 0
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [r["id"] for r in rows] == ["a", "b:2", "b:3", "b:4", "e"]
+    assert "not valid JSON" in rows[1]["error"] and "string 'text'" in rows[2]["error"]
+    assert "invalid utf-8 at byte" in rows[3]["error"] and "entities" in rows[4]
+
+
+def test_errors_replace_decodes_bad_bytes(tiny_model, tmp_path):
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"Seoul \xff Mayor")
+    out = tmp_path / "o.jsonl"
+    assert _run(tiny_model, bad, "--errors", "replace", "-o", out) == 0
+    assert json.loads(out.read_text(encoding="utf-8"))["text"] == "Seoul \ufffd Mayor"
+
+
+def test_output_is_atomic_and_resume_skips_done(tiny_model, tmp_path):
+    jl = tmp_path / "in.jsonl"
+    jl.write_text("".join(json.dumps({"id": f"d{i}", "text": f"Seoul Mayor {i}"}) + "\n" for i in range(4)))
+    out = tmp_path / "o.jsonl"
+    out.write_text(json.dumps({"id": "d0", "text": "kept", "entities": [], "relations": []}) + "\n")
+    assert _run(tiny_model, jl, "--resume", "-o", out) == 0
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    assert [r["id"] for r in rows] == ["d0", "d1", "d2", "d3"] and rows[0]["text"] == "kept"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl", "o.jsonl"]  # no temporary file left
