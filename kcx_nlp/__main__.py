@@ -57,7 +57,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     from .inputs import InputError, count_documents, expand_inputs, read_inputs
-    from .pipeline import doc_record, load
+    from .pipeline import load, pipe_records
 
     try:
         files = expand_inputs(args.inputs)
@@ -80,24 +80,22 @@ def cmd_extract(args: argparse.Namespace) -> int:
     inputs = (d for d in read_inputs(files, encoding=args.encoding, errors=args.errors, skip_errors=args.skip_errors)
               if str(d.id) not in done)
 
-    def texts():
-        for d in inputs:
-            yield (d.text if d.error is None else ""), d
-
-    def to_record(doc, d):
-        if d.error is not None:
-            return {"id": d.id, "error": d.error}
-        if html_dir is not None:
+    def render(doc, d):
+        if html_dir is not None and d.error is None:
             from .render import render_html
 
             safe = re.sub(r"[^\w.-]+", "_", str(d.id)) or "doc"
             (html_dir / f"{safe}.html").write_text(render_html(doc, title=str(d.id)), encoding="utf-8")
-        return doc_record(doc, d.id, d.date or args.date, d.lang)
 
-    stream = nlp.pipe(texts(), as_tuples=True, batch_size=args.batch_size)
+    def with_defaults(d):
+        d.date = d.date or args.date
+        return d
+
+    stream = pipe_records(nlp, (((d.text if d.error is None else ""), with_defaults(d)) for d in inputs),
+                          batch_size=args.batch_size, on_doc=render)
     stream = tqdm(stream, total=max(total - len(done), 0), unit="doc", file=sys.stderr,
                   disable=total <= 5 or args.quiet)
-    records = (to_record(doc, d) for doc, d in stream)
+    records = (({"id": d.id, "error": d.error} if d.error is not None else record) for record, d in stream)
     try:
         if out_path is None:
             write_records(records, sys.stdout, args.format)

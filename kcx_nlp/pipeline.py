@@ -1,7 +1,7 @@
 """Loading the trained pipeline and extracting one record from a text."""
 import re
 from pathlib import Path
-from typing import Any, Dict, Optional, Union
+from typing import Any, Dict, Iterable, Iterator, List, Optional, Tuple, Union
 
 import spacy
 from spacy.language import Language
@@ -64,13 +64,93 @@ def doc_record(doc: Doc, doc_id: Any = None, date: Optional[str] = None, lang: O
     return doc_to_record(doc, with_text=True, with_scores=True)
 
 
+#: Texts longer than this are processed in line- or sentence-aligned chunks.
+CHUNK_CHARS = 100_000
+
+
+def split_chunks(text: str, limit: int = CHUNK_CHARS) -> List[Tuple[int, str]]:
+    """Cut ``text`` into ``(offset, chunk)`` pieces of at most ``limit`` characters, preferably at
+    a line break, else after a sentence end, else at whitespace; concatenated they give ``text``."""
+    chunks: List[Tuple[int, str]] = []
+    start = 0
+    while len(text) - start > limit:
+        window = text[start:start + limit]
+        cut = window.rfind("\n") + 1
+        if cut <= limit // 2:
+            ends = [m.end() for m in re.finditer(r"[.!?。](?=\s)", window)]
+            cut = ends[-1] + 1 if ends and ends[-1] > limit // 2 else 0
+        if cut <= limit // 2:
+            cut = max(window.rfind(" "), window.rfind("\t")) + 1
+        if cut <= 0:
+            cut = limit
+        chunks.append((start, text[start:start + cut]))
+        start += cut
+    chunks.append((start, text[start:]))
+    return chunks
+
+
+def _merge(parts: List[Tuple[int, Dict[str, Any]]], text: str) -> Dict[str, Any]:
+    """One record from the records of a text's chunks (offsets shifted back)."""
+    entities: List[Dict[str, Any]] = []
+    relations: List[Dict[str, Any]] = []
+    for offset, rec in parts:
+        base = len(entities)
+        for e in rec["entities"]:
+            entities.append(dict(e, start=e["start"] + offset, end=e["end"] + offset))
+        for r in rec["relations"]:
+            relations.append(dict(r, head=r["head"] + base, tail=r["tail"] + base))
+    merged = dict(parts[0][1])
+    merged.update(text=text, entities=entities, relations=relations)
+    return merged
+
+
+def pipe_records(
+    nlp: Language, items: Iterable[Tuple[str, Any]], batch_size: int = 32, chunk_chars: Optional[int] = None,
+    on_doc: Optional[Any] = None,
+) -> Iterator[Tuple[Dict[str, Any], Any]]:
+    """Stream ``(record, context)`` for ``(text, context)`` items, in input order.
+
+    ``context`` must have ``id``, ``date`` and ``lang`` attributes (any of them ``None``). Texts
+    longer than ``chunk_chars`` are processed in chunks (see :func:`split_chunks`) and their
+    records merged, so nothing is truncated and ``nlp.max_length`` is never raised.
+    ``on_doc(doc, context)`` is called for every processed (chunk) ``Doc``.
+    """
+    chunk_chars = chunk_chars or CHUNK_CHARS
+
+    def expanded():
+        for text, ctx in items:
+            if not isinstance(text, str):
+                raise TypeError(f"document {getattr(ctx, 'id', None)!r}: expected str, got {type(text).__name__}")
+            chunks = split_chunks(text, chunk_chars) if len(text) > chunk_chars else [(0, text)]
+            for k, (offset, chunk) in enumerate(chunks):
+                yield chunk, (ctx, text, offset, k == len(chunks) - 1)
+
+    parts: List[Tuple[int, Dict[str, Any]]] = []
+    for doc, (ctx, text, offset, last) in nlp.pipe(expanded(), as_tuples=True, batch_size=batch_size):
+        if on_doc is not None:
+            on_doc(doc, ctx)
+        parts.append((offset, doc_record(doc, ctx.id, ctx.date, ctx.lang)))
+        if last:
+            record = parts[0][1] if len(parts) == 1 else _merge(parts, text)
+            record["lang"] = ctx.lang or detect_lang(text)
+            parts = []
+            yield record, ctx
+
+
+class _Context:
+    def __init__(self, id: Any = None, date: Optional[str] = None, lang: Optional[str] = None):
+        self.id, self.date, self.lang = id, date, lang
+
+
 def extract(text: str, date: Optional[str] = None, lang: Optional[str] = None, nlp: Optional[Language] = None) -> Dict[str, Any]:
     """Extract one record (guidelines' JSONL format) from ``text`` with the default pipeline.
 
     ``date`` is the publication date (``YYYY-MM-DD``) and ``lang`` the language (``en``, ``ko``,
-    ``mixed``; detected when omitted).
+    ``mixed``; detected when omitted). Any ``str`` is accepted: empty text gives no entities, and
+    very long text is processed in chunks with offsets into the whole text.
     """
     if not isinstance(text, str):
         raise TypeError(f"extract() expects str, got {type(text).__name__}")
     nlp = nlp or _default_nlp()
-    return doc_record(nlp(text), date=date, lang=lang)
+    ((record, _),) = pipe_records(nlp, [(text, _Context(None, date, lang))])
+    return record
