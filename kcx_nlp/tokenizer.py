@@ -192,6 +192,18 @@ class BilingualTokenizer:
             yield self(text)
 
     # -- serialization -------------------------------------------------------------------
+    def __getstate__(self) -> Dict[str, Any]:
+        # Kiwi and the cache are rebuilt in the receiving process (nlp.pipe(n_process=2)).
+        return {"vocab": self.vocab, "settings": self._settings()}
+
+    def __setstate__(self, state: Dict[str, Any]) -> None:
+        self.vocab = state["vocab"]
+        self._latin = _latin_tokenizer(self.vocab)
+        self._kiwi = None
+        self.kiwi_model_type, self.kiwi_default_dict, self.kiwi_multi_dict = "cong", False, False
+        self.split_suffixes, self.cache_size = DEFAULT_SPLIT_SUFFIXES, 200_000
+        self._apply_settings(state["settings"])
+
     def to_bytes(self, *, exclude: Iterable[str] = tuple()) -> bytes:
         """Serialize the tokenizer's settings."""
         return srsly.msgpack_dumps(self._settings())

@@ -104,3 +104,9 @@ def tiny_model(tmp_path_factory):
 
 def _record_fixture():
     return {"en": record.__wrapped__(), "ko": ko_record.__wrapped__()}
+
+
+@pytest.fixture(scope="session")
+def tiny_nlp(tiny_model):
+    """The tiny trained pipeline, loaded once."""
+    return kcx_nlp.load(tiny_model[0], gpu=-1)

@@ -27,9 +27,8 @@ def test_detect_lang():
     assert detect_lang("광주시 Gwangju Metropolitan City") == "mixed"
 
 
-def test_long_text_is_chunked_with_offsets_into_the_whole_text(tiny_model, monkeypatch):
-    out, _ = tiny_model
-    nlp = kcx_nlp.load(out, gpu=-1)
+def test_long_text_is_chunked_with_offsets_into_the_whole_text(tiny_nlp, monkeypatch):
+    nlp = tiny_nlp
     para = "Seoul Mayor Oh Se-hoon met Beijing Mayor Yin Yong on Tuesday.\n"
     text = para * 40
     whole = kcx_nlp.extract(text, nlp=nlp)
@@ -44,9 +43,8 @@ def test_long_text_is_chunked_with_offsets_into_the_whole_text(tiny_model, monke
 
 
 @pytest.mark.parametrize("text", ["", "   \n\t ", "\x00\ufeff\u200b", "Seoul\r\nBusan 😀 e\u0301 ＡＢＣ 陈吉宁 <p>Gov.</p>"])
-def test_odd_text_keeps_offsets_valid(tiny_model, text):
-    out, _ = tiny_model
-    rec = kcx_nlp.extract(text, nlp=kcx_nlp.load(out, gpu=-1))
+def test_odd_text_keeps_offsets_valid(tiny_nlp, text):
+    rec = kcx_nlp.extract(text, nlp=tiny_nlp)
     assert rec["text"] == text
     for ent in rec["entities"]:
         assert 0 <= ent["start"] < ent["end"] <= len(text) and text[ent["start"]:ent["end"]] == ent["text"]
