@@ -71,6 +71,21 @@ def cmd_extract(args: argparse.Namespace) -> int:
         print("error: --resume works with --format jsonl", file=sys.stderr)
         return 2
     out_path = Path(args.output) if args.output else None
+    if args.engine == "dask":
+        if out_path is None or args.format != "jsonl" or args.resume or args.html:
+            print("error: --engine dask writes JSONL to --output (no --resume, --html)", file=sys.stderr)
+            return 2
+        from .dist import extract_with_dask
+
+        try:
+            n = extract_with_dask(files, out_path, model=args.model, workers=args.workers, date=args.date,
+                                  encoding=args.encoding, errors=args.errors, skip_errors=args.skip_errors,
+                                  batch_size=args.batch_size)
+        except InputError as e:
+            print(f"error: {e}", file=sys.stderr)
+            return 2
+        print(f"{n} record(s) -> {out_path}", file=sys.stderr)
+        return 0
     done = _done_ids(out_path) if args.resume and out_path is not None and out_path.exists() else set()
     total = count_documents(files)
     nlp = load(args.model, gpu=args.gpu)
@@ -138,6 +153,9 @@ def main(argv: Optional[List[str]] = None) -> int:
     p.add_argument("--skip-errors", action="store_true",
                    help="write an error record for a bad document and go on (one output line per input)")
     p.add_argument("--resume", action="store_true", help="skip documents whose id is already in --output")
+    p.add_argument("--engine", choices=["local", "dask"], default="local",
+                   help="dask: one partition per input file on Dask's local process pool (pip install dask)")
+    p.add_argument("--workers", type=int, default=2, help="worker processes for --engine dask")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_extract)
     args = parser.parse_args(argv)
