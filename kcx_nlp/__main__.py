@@ -33,7 +33,12 @@ def write_records(records: Iterable[Dict[str, Any]], out: TextIO, fmt: str) -> i
                 writer.writeheader()
             writer.writerow(csv_row(record))
         else:
-            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+            line = json.dumps(record, ensure_ascii=False)
+            try:
+                line.encode("utf-8")
+            except UnicodeEncodeError:  # lone surrogates (from JSON escapes) cannot be UTF-8: escape them
+                line = json.dumps(record, ensure_ascii=True)
+            out.write(line + "\n")
         n += 1
     return n
 

@@ -133,6 +133,10 @@ def pipe_records(
         if last:
             record = parts[0][1] if len(parts) == 1 else _merge(parts, text)
             record["lang"] = ctx.lang or detect_lang(text)
+            if record["text"] != text:  # lone surrogates were replaced for spaCy: report the input text
+                record["text"] = text
+                for ent in record["entities"]:
+                    ent["text"] = text[ent["start"]:ent["end"]]
             parts = []
             yield record, ctx
 

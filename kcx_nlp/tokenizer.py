@@ -14,7 +14,8 @@ Every kcx pipeline uses it (``[nlp.tokenizer] @tokenizers = "kcx.BilingualTokeni
    boundaries (``경상북도`` + ``지사``, ``대전`` + ``광역시장``) fall on token boundaries.
 4. Hanzi, kana and other CJK characters become one token each, as spaCy does for Chinese.
 
-``doc.text == text`` holds for every input.
+``doc.text == text`` holds for every input, except that lone surrogates (which spaCy cannot
+store) become U+FFFD; offsets stay the same.
 """
 import re
 from functools import lru_cache
@@ -28,6 +29,9 @@ from spacy.tokens import Doc
 from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex, registry
 from spacy.vocab import Vocab
 
+#: Lone surrogates cannot be stored by spaCy (its strings are UTF-8); they become U+FFFD,
+#: which keeps every offset (one code point for one).
+SURROGATE_RE = re.compile("[\ud800-\udfff]")
 HANGUL_RE = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
 #: CJK ideographs, kana and CJK compatibility ideographs: one token per character.
 CJK_CHAR_RE = re.compile(
@@ -169,6 +173,8 @@ class BilingualTokenizer:
         """Tokenize ``text`` into a ``Doc`` (``doc.text == text``)."""
         if not isinstance(text, str):
             raise TypeError(f"BilingualTokenizer expects str, got {type(text).__name__}")
+        if SURROGATE_RE.search(text):
+            text = SURROGATE_RE.sub("\ufffd", text)
         base = self._latin(text)
         words: List[str] = []
         spaces: List[bool] = []

@@ -126,3 +126,8 @@ def test_serialization_roundtrip(nlp, tmp_path):
     assert words(loaded, text) == words(nlp, text)
     restored = pickle.loads(pickle.dumps(nlp.tokenizer.to_bytes()))
     assert kcx_nlp.blank().tokenizer.from_bytes(restored).split_suffixes == nlp.tokenizer.split_suffixes
+
+
+def test_lone_surrogates_become_replacement_characters(nlp):
+    doc = nlp("Seoul \ud800 서울\udfff")
+    assert doc.text == "Seoul \ufffd 서울\ufffd" and len(doc.text) == len("Seoul \ud800 서울\udfff")
