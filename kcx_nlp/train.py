@@ -31,6 +31,11 @@ def _records(paths: Sequence[Path]) -> List[dict]:
     return [r for path in paths for r in read_records(path)]
 
 
+def _display_path(path: Path) -> str:
+    resolved = Path(path).resolve()
+    return str(resolved.relative_to(ROOT)) if resolved.is_relative_to(ROOT) else str(path)
+
+
 def evaluate_pipeline(nlp: Any, records: Sequence[dict]) -> Dict[str, Any]:
     """Strict entity scores (span-level and seqeval) and, when the pipeline has a relation
     extractor, strict relation scores end to end and with gold entities given."""
@@ -111,17 +116,6 @@ def train(
         seconds = time.perf_counter() - start
         best = spacy.load(tmp / "out" / "model-best")
         thresholds = tune_relation_thresholds(best, dev_records)
-        metrics: Dict[str, Any] = {
-            "config": str(Path(config).relative_to(ROOT)) if Path(config).resolve().is_relative_to(ROOT) else str(config),
-            "seed": seed,
-            "device": f"GPU {gpu_id}" if gpu_id >= 0 else "CPU",
-            "train_documents": len(train_records),
-            "train_seconds": round(seconds, 1),
-            "relation_thresholds": thresholds,
-            "dev": evaluate_pipeline(best, dev_records),
-        }
-        if seed_records:
-            metrics["seeds"] = evaluate_pipeline(best, seed_records)
         best.meta.update({
             "name": name, "version": __version__, "license": "MIT",
             "description": "kcx_nlp: officials, titles, jurisdictions, dates and agreements in Korean/English "
@@ -129,7 +123,18 @@ def train(
         })
         if output.exists():
             shutil.rmtree(output)
-        best.to_disk(output)
+        best.to_disk(output)  # saved before evaluating, so a failing evaluation never loses the model
+    metrics: Dict[str, Any] = {
+        "config": _display_path(config),
+        "seed": seed,
+        "device": f"GPU {gpu_id}" if gpu_id >= 0 else "CPU",
+        "train_documents": len(train_records),
+        "train_seconds": round(seconds, 1),
+        "relation_thresholds": thresholds,
+        "dev": evaluate_pipeline(best, dev_records),
+    }
+    if seed_records:
+        metrics["seeds"] = evaluate_pipeline(best, seed_records)
     (output / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n", encoding="utf-8")
     return metrics
 

@@ -28,11 +28,15 @@ def test_tiny_cnn_trains_and_reports(tiny_model):
     assert nlp.config["nlp"]["tokenizer"]["@tokenizers"] == "kcx.BilingualTokenizer.v1"
 
 
-def test_training_is_reproducible(tmp_path, record, ko_record, tiny_model):
+def test_training_is_reproducible(tmp_path, record, ko_record, tiny_model, monkeypatch):
+    from pathlib import Path
+
     from kcx_nlp.train import train
 
     train_f, dev_f, seeds_f = tiny_corpus(tmp_path, record, ko_record)
-    m1 = train(ROOT / "training/configs/ner_cnn.cfg", tmp_path / "a", [train_f], [dev_f], seeds_f, "-1", 0, TINY_CNN)
+    monkeypatch.chdir(ROOT)  # a relative config path, as users type it
+    m1 = train(Path("training/configs/ner_cnn.cfg"), tmp_path / "a", [train_f], [dev_f], seeds_f, "-1", 0, TINY_CNN)
+    assert m1["config"] == "training/configs/ner_cnn.cfg"
     m2 = train(ROOT / "training/configs/ner_cnn.cfg", tmp_path / "b", [train_f], [dev_f], seeds_f, "-1", 0, TINY_CNN)
     assert m1["dev"] == m2["dev"]
     assert (tmp_path / "a" / "ner" / "model").read_bytes() == (tmp_path / "b" / "ner" / "model").read_bytes()
