@@ -44,9 +44,8 @@ def evaluate_pipeline(nlp: Any, records: Sequence[dict]) -> Dict[str, Any]:
 
     pred = predict_records(nlp, records)
     out = {"documents": len(records), "spans": score_entities(records, pred),
-           "seqeval": seqeval_scores(nlp, records, pred)}
+           "seqeval": seqeval_scores(nlp, records, pred), "relations_end_to_end": score_relations(records, pred)}
     if "relation_extractor" in nlp.pipe_names:
-        out["relations_end_to_end"] = score_relations(records, pred)
         out["relations_gold_entities"] = score_relations(records, predict_relations_with_gold_entities(nlp, records))
     return out
 

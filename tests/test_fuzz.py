@@ -1,10 +1,4 @@
-import importlib.util
-
-from conftest import ROOT
-
-spec = importlib.util.spec_from_file_location("fuzz", ROOT / "benchmarks" / "fuzz.py")
-fuzz = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(fuzz)
+from kcx_nlp.benchmark import fuzz
 
 
 def test_fuzz_sample_has_no_crash_and_no_lost_document(tiny_nlp):

@@ -1,4 +1,4 @@
-"""Tokenizer throughput on one CPU core: ``python benchmarks/tokenizer_speed.py [FILES...]``.
+"""Tokenizer throughput on one CPU core: ``python -m kcx_nlp.benchmark.tokenizer_speed [FILES...]``.
 
 Reads record JSONL or markup files (default: every annotated document in ``annotations/``,
 seeds excluded), pins the process to one core, and reports tokens/s per language for
@@ -16,8 +16,7 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+ROOT = Path(__file__).resolve().parent.parent.parent
 
 
 def load_texts(paths):
@@ -69,7 +68,7 @@ def main(argv=None):
 
     texts = load_texts(args.files or default_paths())
     results = {
-        "command": "python benchmarks/tokenizer_speed.py " + " ".join(map(str, args.files)),
+        "command": "python -m kcx_nlp.benchmark.tokenizer_speed " + " ".join(map(str, args.files)),
         "machine": {"cpu": platform.processor() or platform.machine(), "cores_used": 1,
                     "python": platform.python_version()},
         "by_lang": {lang: run(kcx_nlp.blank, ts, args.warm_repeats) for lang, ts in sorted(texts.items())},

@@ -1,4 +1,4 @@
-"""Fuzz the library: ``python benchmarks/fuzz.py [--n 10000] [--model models/kcx_core]``.
+"""Fuzz the library: ``python -m kcx_nlp.benchmark.fuzz [--n 10000] [--model models/kcx_core]``.
 
 Generates ``--n`` inputs from a fixed seed (mixed Hangul/Latin/Hanzi news fragments, random
 Unicode including control characters, NUL, BOM, zero-width spaces, combining marks, emoji and
@@ -15,8 +15,7 @@ import time
 import traceback
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+ROOT = Path(__file__).resolve().parent.parent.parent
 
 FRAGMENTS = ["Seoul Mayor Oh Se-hoon", "signed an MOU with", "Beijing", "on Nov. 26", "광주시는", "지난 21일",
              "칭다오시(青岛市)와", "자매결연 협정을 맺었다.", "경북도지사", "陈吉宁", "Gov.", "(Yonhap) --", "<div class='x'>",
@@ -94,7 +93,7 @@ def main(argv=None):
     import kcx_nlp
 
     result = run(kcx_nlp.load(args.model, gpu=-1), args.n, args.seed)
-    result["command"] = f"python benchmarks/fuzz.py --n {args.n} --seed {args.seed}"
+    result["command"] = f"python -m kcx_nlp.benchmark.fuzz --n {args.n} --seed {args.seed}"
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"{result['inputs']} inputs: {result['crashes']} crashes, {result['lost_documents']} lost documents "

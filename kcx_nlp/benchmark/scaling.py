@@ -1,4 +1,4 @@
-"""Memory while streaming: ``python benchmarks/stream_rss.py [--sizes 1000 100000]``.
+"""Memory while streaming: ``python -m kcx_nlp.benchmark.scaling [--sizes 1000 100000]``.
 
 For each size N, writes a JSONL file of N short news documents (sentences of the dev split,
 each with a distinct document number so the vocabulary keeps growing a little, as with real
@@ -14,8 +14,7 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+ROOT = Path(__file__).resolve().parent.parent.parent
 
 
 def sentences():
@@ -53,7 +52,7 @@ def main(argv=None):
     pool = sentences()
     with tempfile.TemporaryDirectory() as tmp:
         rows = [measure(n, args.model, pool, Path(tmp)) for n in args.sizes]
-    result = {"command": "python benchmarks/stream_rss.py --sizes " + " ".join(map(str, args.sizes)), "runs": rows,
+    result = {"command": "python -m kcx_nlp.benchmark.scaling --sizes " + " ".join(map(str, args.sizes)), "runs": rows,
               "rss_growth_mb": round(rows[-1]["peak_rss_mb"] - rows[0]["peak_rss_mb"], 1)}
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")

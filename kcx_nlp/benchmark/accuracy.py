@@ -1,4 +1,4 @@
-"""NER figures of a trained pipeline: ``python benchmarks/ner_eval.py [--model models/kcx_core]``.
+"""NER figures of a trained pipeline: ``python -m kcx_nlp.benchmark.accuracy [--model models/kcx_core]``.
 
 - strict entity P/R/F (span-level, cross-checked with seqeval over the project's tokens) per label
   and per language, on the seed articles (real news, never trained on) and on the dev split;
@@ -18,8 +18,7 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+ROOT = Path(__file__).resolve().parent.parent.parent
 
 PROBE = r"""
 import json, resource, sys, time
@@ -86,7 +85,7 @@ def main(argv=None):
                            capture_output=True, text=True, check=True)
     text_file.unlink()
     results = {
-        "command": "python benchmarks/ner_eval.py --model " + str(args.model.relative_to(ROOT) if args.model.is_relative_to(ROOT) else args.model),
+        "command": "python -m kcx_nlp.benchmark.accuracy --model " + str(args.model.relative_to(ROOT) if args.model.is_relative_to(ROOT) else args.model),
         "machine": {"cpu": platform.processor() or platform.machine(), "python": platform.python_version()},
         "model": nlp.meta.get("name"), "model_version": nlp.meta.get("version"),
         "seeds": evaluate_pipeline(nlp, seeds),

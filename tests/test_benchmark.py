@@ -1,0 +1,19 @@
+import json
+
+from kcx_nlp.benchmark.__main__ import main
+from conftest import write_jsonl
+
+
+def test_benchmark_runs_end_to_end_on_a_tiny_model(tiny_model, tmp_path, record, ko_record):
+    model, _ = tiny_model
+    seeds = write_jsonl(tmp_path / "seeds.jsonl", [dict(record, id="s1", text=record["text"] + " More.")])
+    dev = write_jsonl(tmp_path / "dev.jsonl", [record, ko_record])
+    out = tmp_path / "bench"
+    assert main(["--model", str(model), "--seeds", str(seeds), "--dev", str(dev), "--out", str(out), "--quick"]) == 0
+    report = (out / "REPORT.md").read_text(encoding="utf-8")
+    results = json.loads((out / "results.json").read_text(encoding="utf-8"))
+    for section in ("## Accuracy: Seed articles", "rules-only baseline", "## Speed (CPU)", "## Cost", "## Scaling",
+                    "## Reliability", "Machine:"):
+        assert section in report
+    assert {"seeds", "dev"} <= set(results["accuracy"]) and results["fuzz"]["crashes"] == 0
+    assert all((out / name).exists() for name in ("accuracy_seeds.png", "speed.png", "scaling.png"))
