@@ -81,6 +81,10 @@ def test_bad_inputs_give_one_line_errors(tiny_model, tmp_path, capsys):
     assert _run(tiny_model, jl) == 2
     err = capsys.readouterr().err.strip()
     assert err.startswith(f"error: {jl}:2: not valid JSON") and "Traceback" not in err
+    no_text = tmp_path / "c.jsonl"
+    no_text.write_text('{"id": "a", "text": "Seoul"}\n{"id": "c", "body": "x"}\n', encoding="utf-8")
+    assert _run(tiny_model, no_text) == 2
+    assert capsys.readouterr().err.strip() == f"error: {no_text}:2: expected an object with a string 'text'"
 
 
 def test_skip_errors_keeps_one_output_line_per_input(tiny_model, tmp_path):
