@@ -110,6 +110,17 @@ def pipe_speed(nlp, texts: List[str], batch_size: int, n_process: int) -> Dict[s
             "docs_per_s": round(len(texts) / seconds, 1)}
 
 
+def relation_overhead(nlp, texts: List[str]) -> Optional[Dict[str, float]]:
+    """CPU time of the full pipeline vs. the same pipeline without the relation extractor."""
+    if "relation_extractor" not in nlp.pipe_names:
+        return None
+    with_rel = len(texts) / pipe_speed(nlp, texts, 32, 1)["docs_per_s"]
+    with nlp.select_pipes(disable=["relation_extractor"]):
+        without = len(texts) / pipe_speed(nlp, texts, 32, 1)["docs_per_s"]
+    return {"seconds_with": round(with_rel, 2), "seconds_without": round(without, 2),
+            "added_fraction": round(with_rel / without - 1, 3)}
+
+
 def latency(nlp, text: str, repeats: int) -> Dict[str, float]:
     nlp(text)
     times = []
@@ -267,6 +278,9 @@ def write_report(results: Dict[str, Any], plots: List[str], path: Path) -> None:
     lines += ["", f"kcx / en_core_web_sm throughput ratio (batch 32, 1 process): {sp['ratio']}" if sp.get("ratio") else "",
               f"Korean documents (kcx, batch 32, 1 process): {sp['korean']['words_per_s']:,} words/s "
               f"({sp['korean']['docs_per_s']} docs/s).",
+              (f"The relation extractor adds {100 * sp['relation_overhead']['added_fraction']:.1f} % to the CPU time "
+               f"of the pipeline ({sp['relation_overhead']['seconds_without']} s -> {sp['relation_overhead']['seconds_with']} s "
+               "on the English and Korean documents)." if sp.get("relation_overhead") else ""),
               f"Latency of one {sp['latency']['words']}-word article: p50 {sp['latency']['p50_ms']} ms, "
               f"p95 {sp['latency']['p95_ms']} ms.",
               f"GPU: {sp['gpu']}", "", "![Throughput by batch size](speed.png)", ""]
@@ -352,6 +366,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         peer32 = next(r for r in speed["english"]["en_core_web_sm"] if r["batch_size"] == 32 and r["n_process"] == 1)
         speed["ratio"] = round(kcx32["words_per_s"] / peer32["words_per_s"], 2)
     speed["korean"] = pipe_speed(nlp, ko_texts, 32, 1) if ko_texts else {"words_per_s": 0, "docs_per_s": 0}
+    speed["relation_overhead"] = relation_overhead(nlp, en_texts + ko_texts)
     article = " ".join(" ".join(en_texts).split()[:500])
     speed["latency"] = latency(nlp, article, 3 if quick else 30)
     from ..training.device import gpu_count
