@@ -45,3 +45,24 @@ def test_pipeline_pickles(tiny_nlp):
     clone = pickle.loads(pickle.dumps(nlp))
     text = "서울시장 오세훈은 Seoul Mayor Oh met Gov. Woo."
     assert [(e.text, e.label_) for e in clone(text).ents] == [(e.text, e.label_) for e in nlp(text).ents]
+
+
+def test_shipped_pipeline_multiprocess_does_not_hang():
+    """Regression: forked workers used to deadlock in torch after the parent had run the model."""
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    model = ROOT / "models" / "kcx_core"
+    if not model.is_dir():
+        import pytest
+
+        pytest.skip("no bundled model")
+    code = ("import spacy, kcx_nlp\n"
+            f"nlp = spacy.load({str(model)!r})\n"
+            "texts = ['Seoul Mayor Oh met Beijing Mayor Yin on Nov. 3 and signed an MOU. 서울시장 오세훈은 협약을 맺었다.'] * 40\n"
+            "one = [d.to_json() for d in nlp.pipe(texts)]\n"
+            "two = [d.to_json() for d in nlp.pipe(texts, n_process=2, batch_size=8)]\n"
+            "assert one == two\n")
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=300)

@@ -103,9 +103,26 @@ def _pair_tensor(ops, docs: Sequence[Doc], tokvecs: List[Floats2d], pairs: List[
     return ops.asarray2f(X), backprop
 
 
+_FORK_HOOK = []
+
+
+def _single_thread_torch_in_forked_children() -> None:
+    """PyTorch's OpenMP thread pool is not fork-safe: a child forked by ``nlp.pipe(n_process=2)``
+    after the parent ran the scorer would hang on its first matrix product. Children use one
+    torch thread each instead (they are the parallelism)."""
+    import os
+
+    import torch
+
+    if not _FORK_HOOK and hasattr(os, "register_at_fork"):
+        os.register_at_fork(after_in_child=lambda: torch.set_num_threads(1))
+        _FORK_HOOK.append(True)
+
+
 def _torch_mlp(n_in: int, hidden_width: int, dropout: float):
     import torch
 
+    _single_thread_torch_in_forked_children()
     return torch.nn.Sequential(
         torch.nn.Linear(n_in, hidden_width),
         torch.nn.ReLU(),
