@@ -153,7 +153,7 @@ def cost(model: Path, texts: List[str], tmp: Path) -> Dict[str, Any]:
     out = subprocess.run([sys.executable, "-c", PROBE, str(model), str(path)], capture_output=True, text=True, check=True)
     probe = json.loads(out.stdout.strip().splitlines()[-1])
     size = sum(f.stat().st_size for f in model.rglob("*") if f.is_file())
-    wheels = sorted((ROOT / "models").glob("xx_kcx_core-*.whl"))
+    wheels = sorted(Path(model).resolve().parent.glob("xx_kcx_core-*.whl"))
     metrics_file = model / "metrics.json"
     training = json.loads(metrics_file.read_text()) if metrics_file.exists() else {}
     return {"load_s": round(probe["load_s"], 2), "ready_s": round(probe["ready_s"], 2),
