@@ -3,11 +3,10 @@
 For each size N, writes a JSONL file of N short news documents (sentences of the dev split,
 each with a distinct document number so the vocabulary keeps growing a little, as with real
 news), runs ``python -m kcx_nlp extract IN -o OUT --quiet`` in a subprocess and records its
-peak RSS, wall time and output line count. Writes ``benchmarks/results/stream_rss.json``.
+peak RSS (``VmHWM``, polled), wall time and output line count. Writes ``benchmarks/results/stream_rss.json``.
 """
 import argparse
 import json
-import resource
 import subprocess
 import sys
 import tempfile
@@ -27,6 +26,21 @@ def sentences():
     return out
 
 
+def _vm_hwm_kb(pid: int) -> int:
+    """Peak resident memory of a running process since its exec (Linux ``VmHWM``); 0 if unknown.
+
+    ``ru_maxrss`` from ``wait4`` is not used: it counts the parent's memory copied at fork.
+    """
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
 def measure(n: int, model: str, pool, tmp: Path) -> dict:
     src, out = tmp / f"in-{n}.jsonl", tmp / f"out-{n}.jsonl"
     with open(src, "w", encoding="utf-8") as f:
@@ -36,11 +50,15 @@ def measure(n: int, model: str, pool, tmp: Path) -> dict:
            "--model", model]
     start = time.perf_counter()
     proc = subprocess.Popen(cmd)
-    _, status, usage = __import__("os").wait4(proc.pid, 0)
+    peak_kb = 0
+    while proc.poll() is None:
+        peak_kb = max(peak_kb, _vm_hwm_kb(proc.pid))
+        time.sleep(0.2)
+    status = proc.returncode
     seconds = time.perf_counter() - start
     lines = sum(1 for _ in open(out, encoding="utf-8")) if out.exists() else 0
     return {"documents": n, "exit_status": status, "output_lines": lines, "seconds": round(seconds, 1),
-            "docs_per_s": round(n / seconds, 1), "peak_rss_mb": round(usage.ru_maxrss / 1024, 1)}
+            "docs_per_s": round(n / seconds, 1), "peak_rss_mb": round(peak_kb / 1024, 1)}
 
 
 def main(argv=None):
