@@ -52,15 +52,15 @@ def cmd_align(args: argparse.Namespace) -> int:
     return 0 if result.get("all", {}).get("ratio", 1.0) >= args.min_ratio else 1
 
 
-def cmd_markup(args: argparse.Namespace) -> int:
+def _markup_records(paths, source_root=None, nlp=None):
+    """Records of markup files and every problem found in them (format, guidelines, duplicate ids)."""
     from .markup import read_markup
     from .records import record_problems
 
-    nlp = None if args.no_align else _nlp()
     records, problems = [], []
-    for path in args.files:
+    for path in paths:
         try:
-            recs = read_markup(path, source_root=args.source_root)
+            recs = read_markup(path, source_root=source_root)
         except CorpusError as e:
             problems.extend(e.problems)
             continue
@@ -73,6 +73,12 @@ def cmd_markup(args: argparse.Namespace) -> int:
         print(p, file=sys.stderr)
     if problems:
         print(f"{len(problems)} problem(s); nothing written", file=sys.stderr)
+    return records, problems
+
+
+def cmd_markup(args: argparse.Namespace) -> int:
+    records, problems = _markup_records(args.files, args.source_root, None if args.no_align else _nlp())
+    if problems:
         return 1
     if args.output:
         write_records(records, args.output)
@@ -95,22 +101,11 @@ def cmd_split(args: argparse.Namespace) -> int:
 
 def cmd_build(args: argparse.Namespace) -> int:
     """Markup sources -> validated records -> deterministic train/dev files."""
-    from .markup import read_markup
-    from .records import record_problems
     from .split import train_dev_split
 
-    nlp = _nlp()
-    records, problems = [], []
-    for path in args.files or sorted(Path("annotations/src").glob("written_*.md")):
-        for record in read_markup(path):
-            problems.extend(f"{path}: document {record['id']!r}: {p}" for p in record_problems(record, nlp=nlp))
-            records.append(record)
-    ids = [r["id"] for r in records]
-    problems.extend(f"duplicate document id {i!r}" for i in sorted({i for i in ids if ids.count(i) > 1}))
+    paths = args.files or sorted(Path("annotations/src").glob("written_*.md"))
+    records, problems = _markup_records(paths, nlp=_nlp())
     if problems:
-        for p in problems:
-            print(p, file=sys.stderr)
-        print(f"{len(problems)} problem(s); nothing written", file=sys.stderr)
         return 1
     train, dev = train_dev_split(records, dev_size=args.dev_size, seed=args.seed)
     for path, part in ((args.train, train), (args.dev, dev)):
