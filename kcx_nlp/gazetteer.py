@@ -34,12 +34,6 @@ SURNAMES = frozenset(
 #: Hangul syllables of common Korean surnames (first syllable of a three-syllable name).
 HANGUL_SURNAMES = frozenset("김이박최정강조윤장임한오서신권황안송류유홍고문양손배백허남심노하곽성차주우민나진지엄채원천방공현함변염여추도소석설마길연표명반왕옥육인탁국")
 
-MONTHS = frozenset(
-    "january february march april may june july august september october november december "
-    "jan jan. feb feb. mar mar. apr apr. jun jun. jul jul. aug aug. sep sep. sept sept. oct oct. "
-    "nov nov. dec dec. monday tuesday wednesday thursday friday saturday sunday".split()
-)
-
 
 def normalize_surface(text: str) -> str:
     """The lookup key of a surface form: whitespace collapsed, Latin lower-cased."""
