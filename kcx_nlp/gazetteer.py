@@ -15,7 +15,6 @@ from .schema import AGREEMENT, JURISDICTION, TITLE
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 SCRIPTS = ("en", "ko", "zh", "ja")
-HANGUL_RE = re.compile(r"[\uac00-\ud7a3]")
 SPACE_RE = re.compile(r"\s+")
 
 #: Common surnames, romanised (Korean, Chinese, Vietnamese, Japanese): a feature for OFFICIAL.

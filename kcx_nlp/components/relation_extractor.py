@@ -166,15 +166,11 @@ class RelationExtractor(TrainablePipe):
             for key in gold - pred:
                 counts[key[4]][2] += 1
 
-        def prf(tp, fp, fn):
-            p = tp / (tp + fp) if tp + fp else 0.0
-            r = tp / (tp + fn) if tp + fn else 0.0
-            return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+        from ..evaluate import prf
 
-        tp, fp, fn = (sum(c[i] for c in counts.values()) for i in range(3))
-        p, r, f = prf(tp, fp, fn)
-        scores: Dict[str, Any] = {"rel_micro_p": p, "rel_micro_r": r, "rel_micro_f": f}
-        scores["rel_per_type"] = {label: dict(zip("prf", prf(*c))) for label, c in counts.items()}
+        micro = prf(*(sum(c[i] for c in counts.values()) for i in range(3)))
+        scores: Dict[str, Any] = {"rel_micro_p": micro["p"], "rel_micro_r": micro["r"], "rel_micro_f": micro["f"]}
+        scores["rel_per_type"] = {label: {k: v for k, v in prf(*c).items() if k in ("p", "r", "f")} for label, c in counts.items()}
         return scores
 
     def tune_thresholds(self, examples: Iterable[Example], grid: Optional[List[float]] = None) -> Dict[str, float]:

@@ -9,7 +9,6 @@ right after a replaced span is switched to the allomorph that fits the new final
 (은/는, 이/가, 을/를, 과/와).
 """
 import random
-import re
 from typing import Callable, Dict, Iterator, List, Tuple
 
 from spacy.language import Language
@@ -18,10 +17,9 @@ from spacy.util import registry
 
 from ..extensions import USER_DATA_KEY
 from ..gazetteer import default_gazetteer
+from ..pipeline import HANGUL_RE, LATIN_RE
 from ..schema import AGREEMENT, JURISDICTION, OFFICIAL, TITLE
 
-HANGUL_RE = re.compile(r"[\uac00-\ud7a3]")
-LATIN_RE = re.compile(r"[A-Za-z]")
 PARTICLES = {"은": "는", "는": "은", "이": "가", "가": "이", "을": "를", "를": "을", "과": "와", "와": "과"}
 AFTER_CONSONANT = set("은이을과")
 
