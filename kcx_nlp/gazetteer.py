@@ -49,9 +49,9 @@ def _read_jsonl(path: Path) -> Iterator[dict]:
                     raise ValueError(f"{path}:{n}: invalid JSON in gazetteer: {e.msg}") from None
 
 
-@dataclass
+@dataclass(eq=False)
 class Gazetteer:
-    """Surface forms per label, each pointing at its gazetteer entry."""
+    """Surface forms per label, each pointing at its gazetteer entry (hashed by identity)."""
 
     jurisdictions: List[dict] = field(default_factory=list)
     titles: List[dict] = field(default_factory=list)

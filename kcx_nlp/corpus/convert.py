@@ -40,10 +40,11 @@ def record_to_doc(nlp: Language, record: Record) -> Doc:
     return doc
 
 
-def doc_to_record(doc: Doc, with_text: bool = False, with_scores: bool = False) -> Record:
+def doc_to_record(doc: Doc, with_text: bool = False, with_scores: bool = False, with_norm: bool = False) -> Record:
     """Turn a ``Doc`` back into a record (entities sorted by offset).
 
-    ``with_text`` adds each entity's ``text``; ``with_scores`` adds relation ``score``.
+    ``with_text`` adds each entity's ``text``; ``with_scores`` adds relation ``score``;
+    ``with_norm`` adds each entity's ``norm`` (:mod:`kcx_nlp.normalize`).
     """
     ents = sorted(doc.ents, key=lambda s: (s.start_char, s.end_char))
     index = {(e.start_char, e.end_char): i for i, e in enumerate(ents)}
@@ -52,6 +53,8 @@ def doc_to_record(doc: Doc, with_text: bool = False, with_scores: bool = False) 
         item = {"start": e.start_char, "end": e.end_char, "label": e.label_}
         if with_text:
             item["text"] = e.text
+        if with_norm:
+            item["norm"] = e._.norm
         entities.append(item)
     relations = []
     for rel in doc._.relations:

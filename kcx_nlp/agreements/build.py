@@ -1,0 +1,179 @@
+"""One agreement record per agreement mention cluster of a document.
+
+A record gathers, for the AGREEMENT mentions that speak of one agreement: its type, the parties
+(PARTY_TO jurisdictions, plus the jurisdiction a signatory is OFFICIAL_OF), the signatories
+(SIGNATORY officials with their HAS_TITLE rank and OFFICIAL_OF jurisdiction), the signing date
+(SIGNED_ON, normalised), the evidence sentences and a confidence (the mean score of the relations
+it rests on; 0 when none does).
+
+Mentions form one cluster when they have the same type, one's parties are a subset of the other's
+and their dates overlap (different signatories are the two sides of one signing). A mention with neither parties,
+signatories nor date joins the document's only cluster of its type, or becomes its own record:
+nothing is dropped.
+"""
+from typing import Any, Dict, List, Optional, Tuple
+
+from spacy.tokens import Doc, Span
+
+from ..normalize import _sentences
+from ..normalize.dates import norm_days
+from ..schema import AGREEMENT, DATE, OFFICIAL
+
+AgreementRecord = Dict[str, Any]
+
+
+def _key(span: Span) -> Tuple[int, int]:
+    return span.start_char, span.end_char
+
+
+def _party(span: Span, via: str = "PARTY_TO") -> Dict[str, Any]:
+    norm = span._.norm or {}
+    return {"id": norm.get("id"), "name": norm.get("name", span.text), "level": norm.get("level"),
+            "country": norm.get("country"), "parent": norm.get("parent"), "surface": span.text, "via": via}
+
+
+def party_key(party: Dict[str, Any]) -> str:
+    """Identity of a party across documents: the gazetteer id, else the lower-cased name."""
+    return party.get("id") or (party.get("name") or "").lower()
+
+
+class _Officials:
+    """Titles and jurisdictions of each official, shared between mentions of one person
+    (``Mayor Oh`` is ``Oh Se-hoon`` when the document names him in full)."""
+
+    def __init__(self, doc: Doc, rels: List[Any]):
+        officials = [e for e in doc.ents if e.label_ == OFFICIAL]
+        self.full: Dict[Tuple[int, int], str] = {}
+        for o in officials:
+            name = " ".join(o.text.split())
+            longer = [p for p in officials if len(p.text) > len(o.text) and o.text in p.text.replace("-", " ").split()
+                      + p.text.split() + [p.text.split()[0], p.text.split()[-1]]]
+            self.full[_key(o)] = " ".join(max(longer, key=lambda p: len(p.text)).text.split()) if longer else name
+        self.titles: Dict[str, List[Tuple[Span, float]]] = {}
+        self.places: Dict[str, List[Tuple[Span, float]]] = {}
+        for r in rels:
+            if r.label == "HAS_TITLE" and _key(r.head) in self.full:
+                self.titles.setdefault(self.full[_key(r.head)], []).append((r.tail, r.score))
+            elif r.label == "OFFICIAL_OF" and _key(r.head) in self.full:
+                self.places.setdefault(self.full[_key(r.head)], []).append((r.tail, r.score))
+
+    def describe(self, span: Span) -> Dict[str, Any]:
+        name = self.full.get(_key(span), span.text)
+        titles = self.titles.get(name, [])
+        places = self.places.get(name, [])
+        title = max(titles, key=lambda t: t[1])[0] if titles else None
+        place = max(places, key=lambda t: t[1])[0] if places else None
+        return {"name": name, "surface": span.text,
+                "title": (title._.norm or {}).get("rank") if title is not None else None,
+                "title_surface": title.text if title is not None else None,
+                "jurisdiction": _party(place, "OFFICIAL_OF") if place is not None else None}
+
+
+def _dates_overlap(a: Any, b: Any) -> bool:
+    da, db = norm_days(a), norm_days(b)
+    return da is None or db is None or (da[0] <= db[1] and db[0] <= da[1])
+
+
+def records(doc: Doc) -> List[AgreementRecord]:
+    """The agreement records of a processed ``Doc`` (entities, ``doc._.relations`` and, for dates,
+    ``doc.user_data["kcx_date"]``), in order of first mention."""
+    rels = doc._.relations
+    officials = _Officials(doc, rels)
+    sents = _sentences(doc)
+    mentions = []
+    for agr in (e for e in doc.ents if e.label_ == AGREEMENT):
+        k = _key(agr)
+        attached = [r for r in rels if _key(r.tail if r.label != "SIGNED_ON" else r.head) == k]
+        parties = [(_party(r.head), r.score) for r in attached if r.label == "PARTY_TO"]
+        signers = [(officials.describe(r.head), r.score) for r in attached if r.label == "SIGNATORY"]
+        dates = [(r.tail, r.score) for r in attached if r.label == "SIGNED_ON" and r.tail.label_ == DATE]
+        for signer, score in signers:
+            if signer["jurisdiction"] is not None:
+                parties.append((dict(signer["jurisdiction"], via="SIGNATORY"), score))
+        sent = next((s for s in sents if s.start <= agr.start < s.end), None)
+        mentions.append({
+            "span": agr, "type": (agr._.norm or {}).get("type", "other"),
+            "parties": parties, "signatories": signers, "dates": dates,
+            "sentence": sent.text.strip() if sent is not None else agr.text,
+            "sentence_start": sent.start_char if sent is not None else agr.start_char,
+            "scores": [r.score for r in attached],
+        })
+    clusters: List[List[dict]] = []
+
+    def party_set(ms: List[dict]) -> set:
+        return {party_key(p) for m in ms for p, _ in m["parties"]}
+
+    def date_values(ms: List[dict]) -> List[Any]:
+        return [d._.norm for m in ms for d, _ in m["dates"] if d._.norm is not None]
+
+    def fits(m: dict, cluster: List[dict]) -> bool:
+        if cluster[0]["type"] != m["type"]:
+            return False
+        mine, theirs = party_set([m]), party_set(cluster)
+        if not (mine <= theirs or theirs <= mine):
+            return False
+        return all(_dates_overlap(a, b) for a in date_values([m]) for b in date_values(cluster))
+
+    supported = [m for m in mentions if m["parties"] or m["signatories"] or m["dates"]]
+    bare = [m for m in mentions if not (m["parties"] or m["signatories"] or m["dates"])]
+    for m in sorted(supported, key=lambda m: -len(party_set([m]))):
+        home = next((c for c in clusters if fits(m, c)), None)
+        if home is None:
+            clusters.append([m])
+        else:
+            home.append(m)
+    for m in bare:
+        same_type = [c for c in clusters if c[0]["type"] == m["type"]]
+        if len(same_type) == 1:
+            same_type[0].append(m)
+        else:
+            clusters.append([m])
+    out = [_record(doc, sorted(c, key=lambda m: m["span"].start_char)) for c in clusters]
+    out.sort(key=lambda r: r["mentions"][0]["start"])
+    for i, rec in enumerate(out, start=1):
+        rec["record_id"] = f"{rec['doc_id']}#{i}"
+    return out
+
+
+def _merge_people(people: List[Tuple[Dict[str, Any], float]]) -> List[Dict[str, Any]]:
+    out: Dict[str, Dict[str, Any]] = {}
+    for person, _ in people:
+        seen = out.setdefault(person["name"], dict(person))
+        for field in ("title", "title_surface", "jurisdiction"):
+            if seen.get(field) is None and person.get(field) is not None:
+                seen[field] = person[field]
+    return list(out.values())
+
+
+def _record(doc: Doc, cluster: List[dict]) -> AgreementRecord:
+    parties: Dict[str, Dict[str, Any]] = {}
+    for m in cluster:
+        for p, _ in m["parties"]:
+            key = party_key(p)
+            if key not in parties or parties[key]["via"] != "PARTY_TO" and p["via"] == "PARTY_TO":
+                parties[key] = p
+    dates = [(d, s) for m in cluster for d, s in m["dates"] if d._.norm is not None]
+    best_date: Optional[Span] = None
+    if dates:
+        precise = [d for d, _ in dates if isinstance(d._.norm, str) and len(d._.norm) == 10] or [d for d, _ in dates]
+        values = [d._.norm for d in precise]
+        best_date = max(precise, key=lambda d: (values.count(d._.norm), -d.start_char))
+    elif any(m["dates"] for m in cluster):
+        best_date = next(d for m in cluster for d, _ in m["dates"])
+    scores = [s for m in cluster for s in m["scores"]]
+    evidence = max(cluster, key=lambda m: (len(m["scores"]), -m["span"].start_char))
+    return {
+        "record_id": None,
+        "doc_id": doc.user_data.get("kcx_id"),
+        "doc_date": doc.user_data.get("kcx_date"),
+        "lang": doc.user_data.get("kcx_lang"),
+        "type": cluster[0]["type"],
+        "parties": list(parties.values()),
+        "signatories": _merge_people([s for m in cluster for s in m["signatories"]]),
+        "date": best_date._.norm if best_date is not None else None,
+        "date_text": best_date.text if best_date is not None else None,
+        "evidence": evidence["sentence"],
+        "mentions": [{"text": m["span"].text, "start": m["span"].start_char, "end": m["span"].end_char,
+                      "sentence": m["sentence"]} for m in cluster],
+        "confidence": round(sum(scores) / len(scores), 4) if scores else 0.0,
+    }

@@ -1,0 +1,75 @@
+"""Agreement records as JSONL and as CSV rows (one row per agreement, readable columns)."""
+import csv
+import json
+from typing import Any, Dict, Iterable, List, Optional, TextIO
+
+CSV_COLUMNS = ["agreement_id", "type", "date", "parties", "countries", "signatories", "confidence",
+               "n_sources", "doc_ids", "evidence"]
+
+
+def _place(p: Optional[Dict[str, Any]]) -> str:
+    if not p:
+        return ""
+    detail = ", ".join(x for x in (p.get("country"), p.get("level")) if x)
+    return f"{p['name']} ({detail})" if detail else p["name"]
+
+
+def _date(value: Any) -> str:
+    if isinstance(value, dict):
+        return f"{value['start']}/{value['end']}"
+    return value or ""
+
+
+def csv_row(record: Dict[str, Any]) -> Dict[str, str]:
+    """A flat row: ``Gwangju (KR, metropolitan_city) | Qingdao (CN, sub_provincial_city)``,
+    ``Ko Gwang-wan (deputy mayor, Gwangju)``; works for document and merged records."""
+    sources = record.get("sources") or [record]
+    people = []
+    for s in record["signatories"]:
+        detail = ", ".join(x for x in (s.get("title"), (s.get("jurisdiction") or {}).get("name")) if x)
+        people.append(f"{s['name']} ({detail})" if detail else s["name"])
+    return {
+        "agreement_id": record.get("agreement_id") or record.get("record_id") or "",
+        "type": record["type"],
+        "date": _date(record["date"]),
+        "parties": " | ".join(_place(p) for p in record["parties"]),
+        "countries": " | ".join(sorted({p["country"] for p in record["parties"] if p.get("country")})),
+        "signatories": " | ".join(people),
+        "confidence": f"{record['confidence']:.3f}",
+        "n_sources": str(len(sources)),
+        "doc_ids": " | ".join(str(s["doc_id"]) for s in sources),
+        "evidence": " | ".join(s["evidence"] for s in sources),
+    }
+
+
+def write_table(records: Iterable[Dict[str, Any]], out: TextIO, fmt: str = "jsonl") -> int:
+    """Write agreement records to ``out`` as ``jsonl`` or ``csv``; returns the count."""
+    n = 0
+    writer = None
+    for record in records:
+        if fmt == "csv":
+            if writer is None:
+                writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS)
+                writer.writeheader()
+            writer.writerow(csv_row(record))
+        else:
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        n += 1
+    if fmt == "csv" and writer is None:
+        csv.DictWriter(out, fieldnames=CSV_COLUMNS).writeheader()
+    return n
+
+
+def read_jsonl(paths: Iterable[str]) -> List[Dict[str, Any]]:
+    """Records from JSONL files; a bad line raises ``ValueError`` naming file and line."""
+    out: List[Dict[str, Any]] = []
+    for path in paths:
+        with open(path, encoding="utf-8") as f:
+            for n, line in enumerate(f, start=1):
+                if not line.strip():
+                    continue
+                try:
+                    out.append(json.loads(line))
+                except json.JSONDecodeError as e:
+                    raise ValueError(f"{path}:{n}: invalid JSON: {e.msg}") from None
+    return out

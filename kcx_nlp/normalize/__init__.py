@@ -1,0 +1,112 @@
+"""Normalisers: the ``norm`` of every entity (guidelines v1.4, "Normalisation rules").
+
+DATE → ISO 8601 (:mod:`.dates`), JURISDICTION → ``{id, name, level, country, parent}``
+(:mod:`.jurisdictions`), AGREEMENT → ``{type}`` (:mod:`.agreement_types`), TITLE → ``{rank}``
+(:mod:`.titles`), OFFICIAL → ``{name}`` (whitespace collapsed). A document's publication date is
+``doc.user_data["kcx_date"]``; ``span._.norm`` reads the values the ``kcx_normalizer`` component
+stored, or computes them when the component did not run (or ran before the date was set).
+"""
+from datetime import date
+from typing import Any, Dict, List, Optional
+
+from spacy.tokens import Doc, Span
+
+from ..schema import AGREEMENT, DATE, JURISDICTION, OFFICIAL, TITLE
+from ..sentences import sentence_starts
+from .agreement_types import AGREEMENT_TYPES, normalize_agreement
+from .dates import norm_days, normalize_date
+from .jurisdictions import normalize_jurisdiction
+from .titles import normalize_title
+
+__all__ = ["AGREEMENT_TYPES", "normalize_agreement", "normalize_date", "normalize_doc", "normalize_entity",
+           "normalize_jurisdiction", "normalize_record", "normalize_title"]
+
+USER_DATA_KEY = "kcx_norms"
+
+
+def normalize_entity(label: str, text: str, pub_date: Optional[str] = None, sentence: str = "",
+                     previous: Optional[date] = None) -> Any:
+    """The ``norm`` of one entity (see the module docstring for each label)."""
+    if label == DATE:
+        return normalize_date(text, pub_date, sentence=sentence, previous=previous)
+    if label == JURISDICTION:
+        return normalize_jurisdiction(text)
+    if label == AGREEMENT:
+        return normalize_agreement(text)
+    if label == TITLE:
+        return normalize_title(text)
+    if label == OFFICIAL:
+        return {"name": " ".join(text.split())}
+    raise ValueError(f"no normaliser for label {label!r}")
+
+
+def _sentences(doc: Doc) -> List[Span]:
+    if doc.has_annotation("SENT_START"):
+        return list(doc.sents)
+    starts = [i for i, s in enumerate(sentence_starts(doc)) if s] + [len(doc)]
+    return [doc[a:b] for a, b in zip(starts, starts[1:])]
+
+
+def normalize_doc(doc: Doc) -> List[Any]:
+    """Normalise every entity of ``doc`` (in order) and store the values for ``span._.norm``."""
+    pub_date = doc.user_data.get("kcx_date")
+    sents = _sentences(doc)
+    k, previous, norms = 0, None, []
+    for ent in doc.ents:
+        while k + 1 < len(sents) and sents[k].end <= ent.start:
+            k += 1
+        sentence = sents[k].text if sents else doc.text
+        try:
+            value = normalize_entity(ent.label_, ent.text, pub_date, sentence=sentence, previous=previous)
+        except ValueError as e:  # a bad publication date: name the document
+            raise ValueError(f"document {doc.user_data.get('kcx_id')!r}: entity [{ent.start_char}:{ent.end_char}] "
+                             f"{ent.text!r}: {e}") from None
+        if ent.label_ == DATE and isinstance(value, str) and len(value) == 10:
+            previous = norm_days(value)[0]
+        norms.append([ent.start_char, ent.end_char, value])
+    doc.user_data[USER_DATA_KEY] = {"date": pub_date, "norms": norms}
+    return [n[2] for n in norms]
+
+
+def get_norm(span: Span) -> Any:
+    """Getter of ``span._.norm``: the stored value, computed for the whole document when missing."""
+    doc = span.doc
+    stored = doc.user_data.get(USER_DATA_KEY)
+    if not stored or stored.get("date") != doc.user_data.get("kcx_date") or \
+            len(stored.get("norms", ())) != len(doc.ents):
+        normalize_doc(doc)
+        stored = doc.user_data[USER_DATA_KEY]
+    for start, end, value in stored["norms"]:
+        if start == span.start_char and end == span.end_char:
+            return value
+    if span.label_:
+        return normalize_entity(span.label_, span.text, doc.user_data.get("kcx_date"))
+    return None
+
+
+if not Span.has_extension("norm"):
+    Span.set_extension("norm", getter=get_norm)
+
+
+def normalize_record(record: Dict[str, Any]) -> Dict[str, Any]:
+    """A copy of a guidelines record whose entities (same order) carry ``text`` and ``norm``."""
+    from ..corpus.convert import record_to_doc
+
+    doc = record_to_doc(_blank(), record)
+    by_span = {(e.start_char, e.end_char): v for e, v in zip(doc.ents, normalize_doc(doc))}
+    out = dict(record)
+    out["entities"] = [dict(e, text=record["text"][e["start"]:e["end"]], norm=by_span.get((e["start"], e["end"])))
+                       for e in record.get("entities", [])]
+    return out
+
+
+_BLANK: list = []
+
+
+def _blank():
+    """The tokenizer-only pipeline used to read records (built once per process)."""
+    if not _BLANK:
+        from .. import blank
+
+        _BLANK.append(blank())
+    return _BLANK[0]
