@@ -1,11 +1,12 @@
-"""``python -m kcx_nlp extract INPUT...``: one record per input document, as JSONL or CSV."""
+"""``python -m kcx_nlp extract INPUT...``: one record per input document (or, with ``--records``, per
+agreement), as JSONL or CSV; ``python -m kcx_nlp records build|merge``: agreement records from them."""
 import argparse
 import csv
 import json
 import re
 import sys
 from pathlib import Path
-from typing import Any, Dict, Iterable, List, Optional, TextIO
+from typing import Any, Dict, Iterable, Iterator, List, Optional, TextIO
 
 from .schema import LABELS
 
@@ -28,10 +29,19 @@ def write_records(records: Iterable[Dict[str, Any]], out: TextIO, fmt: str) -> i
     writer = None
     for record in records:
         if fmt == "csv":
+            if "type" in record and "parties" in record:  # an agreement record (extract --records)
+                from .agreements.table import CSV_COLUMNS as AGREEMENT_COLUMNS, csv_row as agreement_row
+
+                columns, row = AGREEMENT_COLUMNS, agreement_row(record)
+            elif "error" in record:
+                columns, row = CSV_COLUMNS, {"id": record.get("id", record.get("doc_id")), "entities": "", "relations": "",
+                                             "lang": "", "date": "", "error": record["error"]}
+            else:
+                columns, row = CSV_COLUMNS, csv_row(record)
             if writer is None:
-                writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS)
+                writer = csv.DictWriter(out, fieldnames=columns + ["error"], extrasaction="ignore")
                 writer.writeheader()
-            writer.writerow(csv_row(record))
+            writer.writerow(row)
         else:
             line = json.dumps(record, ensure_ascii=False)
             try:
@@ -55,19 +65,72 @@ def _done_ids(path: Path) -> set:
     return done
 
 
+def _agreement_rows(documents: Iterable[Dict[str, Any]]) -> Iterator[Dict[str, Any]]:
+    """Agreement records of document records (an error record passes through as ``{doc_id, error}``)."""
+    from .agreements import records_from_record
+
+    for doc in documents:
+        if "error" in doc:
+            yield {"doc_id": doc["id"], "error": doc["error"]}
+        else:
+            yield from records_from_record(doc)
+
+
+def cmd_records(args: argparse.Namespace) -> int:
+    """``records build``: agreement records of document records; ``records merge``: also join them
+    across documents."""
+    from .agreements import merge_records, write_table
+    from .agreements.table import read_jsonl
+
+    try:
+        rows = read_jsonl(args.inputs)
+    except (OSError, ValueError) as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    agreements: List[Dict[str, Any]] = []
+    for n, row in enumerate(rows, start=1):
+        if "error" in row:
+            print(f"warning: skipped error record {row.get('id', row.get('doc_id'))!r}: {row['error']}", file=sys.stderr)
+        elif "entities" in row:
+            agreements.extend(_agreement_rows([row]))
+        elif "type" in row and "parties" in row:
+            agreements.append(row)
+        else:
+            print(f"error: input record {n} is neither a document record nor an agreement record", file=sys.stderr)
+            return 2
+    result = merge_records(agreements, window_days=args.window_days, min_overlap=args.min_overlap) \
+        if args.action == "merge" else agreements
+    out = open(args.output, "w", encoding="utf-8", newline="") if args.output else sys.stdout
+    try:
+        n = write_table(result, out, args.format)
+    finally:
+        if args.output:
+            out.close()
+    print(f"{len(agreements)} record(s) in, {n} out", file=sys.stderr)
+    return 0
+
+
 def cmd_extract(args: argparse.Namespace) -> int:
     import os
     import tempfile
 
     from tqdm import tqdm
 
-    from .inputs import InputError, count_documents, expand_inputs, read_inputs
+    from .inputs import InputError, check_date, count_documents, expand_inputs, read_inputs
     from .pipeline import load, pipe_records
 
     try:
         files = expand_inputs(args.inputs)
     except InputError as e:
         print(f"error: {e}", file=sys.stderr)
+        return 2
+    try:
+        check_date("--date", args.date)
+    except InputError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    if args.records and args.engine == "dask":
+        print("error: --records works with --engine local (or run `records build` on the dask output)", file=sys.stderr)
         return 2
     if args.resume and not args.output:
         print("error: --resume needs --output", file=sys.stderr)
@@ -116,6 +179,8 @@ def cmd_extract(args: argparse.Namespace) -> int:
     stream = tqdm(stream, total=max(total - len(done), 0), unit="doc", file=sys.stderr,
                   disable=total <= 5 or args.quiet)
     records = (({"id": d.id, "error": d.error} if d.error is not None else record) for record, d in stream)
+    if args.records:
+        records = _agreement_rows(records)
     try:
         if out_path is None:
             write_records(records, sys.stdout, args.format)
@@ -162,7 +227,20 @@ def main(argv: Optional[List[str]] = None) -> int:
                    help="dask: one partition per input file on Dask's local process pool (pip install dask)")
     p.add_argument("--workers", type=int, default=2, help="worker processes for --engine dask")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--records", action="store_true",
+                   help="write one agreement record per agreement (type, parties, signatories, date, evidence)")
     p.set_defaults(func=cmd_extract)
+    r = sub.add_parser("records", help="agreement records from extract output: build them, or merge them across documents")
+    r.add_argument("action", choices=["build", "merge"],
+                   help="build: one record per agreement per document; merge: one per agreement across documents")
+    r.add_argument("inputs", nargs="+", help="JSONL of document records (extract) or agreement records (extract --records)")
+    r.add_argument("--output", "-o", help="output file (default: stdout)")
+    r.add_argument("--format", choices=["jsonl", "csv"], default="jsonl")
+    r.add_argument("--window-days", type=int, default=30,
+                   help="merge: how far apart publication dates may be when a signing date is unknown")
+    r.add_argument("--min-overlap", type=float, default=0.6,
+                   help="merge: word overlap of evidence sentences needed when one record names no party")
+    r.set_defaults(func=cmd_records)
     args = parser.parse_args(argv)
     return args.func(args)
 

@@ -7,6 +7,7 @@ Inputs are streamed: a JSONL file of millions of lines is read one line at a tim
 as an :class:`InputDoc` whose ``error`` is set, at its position in the stream.
 """
 import json
+from datetime import date
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator, List, Optional, Sequence, Union
@@ -25,6 +26,18 @@ class InputDoc:
     date: Optional[str] = None
     lang: Optional[str] = None
     error: Optional[str] = None
+
+
+def check_date(where: str, value: object) -> None:
+    """Raise :class:`InputError` unless ``value`` is ``None`` or a ``YYYY-MM-DD`` date."""
+    if value is None:
+        return
+    try:
+        if not isinstance(value, str) or len(value) != 10:
+            raise ValueError
+        date.fromisoformat(value)
+    except ValueError:
+        raise InputError(f"{where}: publication date {value!r} is not YYYY-MM-DD") from None
 
 
 def expand_inputs(paths: Sequence[Union[str, Path]]) -> List[Path]:
@@ -80,6 +93,7 @@ def _jsonl_docs(path: Path, encoding: str, errors: str) -> Iterator[InputDoc]:
                     raise InputError(f"{where}: not valid JSON ({e.msg} at column {e.colno})") from None
                 if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
                     raise InputError(f"{where}: expected an object with a string 'text'")
+                check_date(f"{where} (id {obj.get('id', fallback_id)!r})", obj.get("date"))
             except InputError as e:
                 yield InputDoc(fallback_id, "", error=str(e))
                 continue

@@ -57,11 +57,11 @@ def _default_nlp() -> Language:
 
 
 def doc_record(doc: Doc, doc_id: Any = None, date: Optional[str] = None, lang: Optional[str] = None) -> Dict[str, Any]:
-    """The guidelines' JSONL record of a processed ``Doc``; entities carry their ``text``."""
+    """The guidelines' JSONL record of a processed ``Doc``; entities carry ``text`` and ``norm``."""
     doc.user_data["kcx_id"] = doc_id
     doc.user_data["kcx_date"] = date
     doc.user_data["kcx_lang"] = lang or detect_lang(doc.text)
-    return doc_to_record(doc, with_text=True, with_scores=True)
+    return doc_to_record(doc, with_text=True, with_scores=True, with_norm=True)
 
 
 #: Texts longer than this are processed in line- or sentence-aligned chunks.
@@ -123,7 +123,9 @@ def pipe_records(
                 raise TypeError(f"document {getattr(ctx, 'id', None)!r}: expected str, got {type(text).__name__}")
             chunks = split_chunks(text, chunk_chars) if len(text) > chunk_chars else [(0, text)]
             for k, (offset, chunk) in enumerate(chunks):
-                yield chunk, (ctx, text, offset, k == len(chunks) - 1)
+                doc = nlp.make_doc(chunk)  # metadata first, so the normaliser sees the publication date
+                doc.user_data.update(kcx_id=ctx.id, kcx_date=ctx.date, kcx_lang=ctx.lang)
+                yield doc, (ctx, text, offset, k == len(chunks) - 1)
 
     parts: List[Tuple[int, Dict[str, Any]]] = []
     for doc, (ctx, text, offset, last) in nlp.pipe(expanded(), as_tuples=True, batch_size=batch_size):

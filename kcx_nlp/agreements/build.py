@@ -6,8 +6,11 @@ A record gathers, for the AGREEMENT mentions that speak of one agreement: its ty
 (SIGNED_ON, normalised), the evidence sentences and a confidence (the mean score of the relations
 it rests on; 0 when none does).
 
-Mentions form one cluster when they have the same type, one's parties are a subset of the other's
-and their dates overlap (different signatories are the two sides of one signing). A mention with neither parties,
+Mentions form one cluster when they have the same type and one's parties are a subset of the
+other's; when one of them names no party, their dates must also overlap (different signatories
+are the two sides of one signing). The record's date is the value with the most relation score
+behind it. A party that only locates another party of the record (``Shandong`` in "Qingdao City,
+Shandong Province", by the gazetteer's parents) is dropped, as the guidelines say it is no party. A mention with neither parties,
 signatories nor date joins the document's only cluster of its type, or becomes its own record:
 nothing is dropped.
 """
@@ -112,6 +115,8 @@ def records(doc: Doc) -> List[AgreementRecord]:
         mine, theirs = party_set([m]), party_set(cluster)
         if not (mine <= theirs or theirs <= mine):
             return False
+        if mine and theirs:  # compatible parties in one article: one agreement, whatever the dates say
+            return True
         return all(_dates_overlap(a, b) for a in date_values([m]) for b in date_values(cluster))
 
     supported = [m for m in mentions if m["parties"] or m["signatories"] or m["dates"]]
@@ -135,6 +140,18 @@ def records(doc: Doc) -> List[AgreementRecord]:
     return out
 
 
+def _ancestors(entry_id: Optional[str]) -> List[str]:
+    """Gazetteer ids above ``entry_id`` (parent, grandparent, ...)."""
+    from ..normalize.jurisdictions import default_index
+
+    by_id, out = default_index().by_id, []
+    entry = by_id.get(entry_id or "")
+    while entry is not None and entry.get("parent") and entry["parent"] not in out:
+        out.append(entry["parent"])
+        entry = by_id.get(entry["parent"])
+    return out
+
+
 def _merge_people(people: List[Tuple[Dict[str, Any], float]]) -> List[Dict[str, Any]]:
     out: Dict[str, Dict[str, Any]] = {}
     for person, _ in people:
@@ -152,12 +169,16 @@ def _record(doc: Doc, cluster: List[dict]) -> AgreementRecord:
             key = party_key(p)
             if key not in parties or parties[key]["via"] != "PARTY_TO" and p["via"] == "PARTY_TO":
                 parties[key] = p
+    ancestors = {a for p in parties.values() for a in _ancestors(p.get("id"))}
+    parties = {k: p for k, p in parties.items() if p.get("id") not in ancestors}
     dates = [(d, s) for m in cluster for d, s in m["dates"] if d._.norm is not None]
     best_date: Optional[Span] = None
-    if dates:
-        precise = [d for d, _ in dates if isinstance(d._.norm, str) and len(d._.norm) == 10] or [d for d, _ in dates]
-        values = [d._.norm for d in precise]
-        best_date = max(precise, key=lambda d: (values.count(d._.norm), -d.start_char))
+    if dates:  # the value with the most relation score behind it; ties: the more precise, then the first
+        weight: Dict[str, float] = {}
+        for d, s in dates:
+            weight[repr(d._.norm)] = weight.get(repr(d._.norm), 0.0) + s
+        best_date = max((d for d, _ in dates), key=lambda d: (
+            round(weight[repr(d._.norm)], 6), -(norm_days(d._.norm)[1] - norm_days(d._.norm)[0]).days, -d.start_char))
     elif any(m["dates"] for m in cluster):
         best_date = next(d for m in cluster for d, _ in m["dates"])
     scores = [s for m in cluster for s in m["scores"]]
