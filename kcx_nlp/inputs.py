@@ -83,7 +83,7 @@ def _jsonl_docs(path: Path, encoding: str, errors: str) -> Iterator[InputDoc]:
             start, offset = offset, offset + len(raw)
             if not raw.strip():
                 continue
-            fallback_id = f"{path.stem}:{n}"
+            fallback_id = doc_id = f"{path.stem}:{n}"
             where = f"{path}:{n}"
             try:
                 line = _decode(where, raw, encoding, errors, base=start)
@@ -93,9 +93,10 @@ def _jsonl_docs(path: Path, encoding: str, errors: str) -> Iterator[InputDoc]:
                     raise InputError(f"{where}: not valid JSON ({e.msg} at column {e.colno})") from None
                 if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
                     raise InputError(f"{where}: expected an object with a string 'text'")
-                check_date(f"{where} (id {obj.get('id', fallback_id)!r})", obj.get("date"))
+                doc_id = str(obj.get("id", fallback_id))
+                check_date(f"{where} (id {doc_id!r})", obj.get("date"))
             except InputError as e:
-                yield InputDoc(fallback_id, "", error=str(e))
+                yield InputDoc(doc_id, "", error=str(e))
                 continue
             yield InputDoc(str(obj.get("id", fallback_id)), obj["text"], obj.get("date"), obj.get("lang"))
 

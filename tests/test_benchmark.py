@@ -17,3 +17,14 @@ def test_benchmark_runs_end_to_end_on_a_tiny_model(tiny_model, tmp_path, record,
         assert section in report
     assert {"seeds", "dev"} <= set(results["accuracy"]) and results["fuzz"]["crashes"] == 0
     assert all((out / name).exists() for name in ("accuracy_seeds.png", "speed.png", "scaling.png"))
+
+
+def test_normalization_benchmark_writes_its_report(tmp_path):
+    from kcx_nlp.benchmark import normalization
+
+    assert normalization.main(["--model", "none", "--out", str(tmp_path)]) == 0
+    report = (tmp_path / "NORMALIZATION.md").read_text(encoding="utf-8")
+    assert "## Dates" in report and "## Jurisdictions" in report and "Seeds 000 and 001 merged: **yes**" in report
+    results = json.loads((tmp_path / "results" / "normalization.json").read_text(encoding="utf-8"))
+    assert results["dates"]["accuracy"]["all"]["total"] >= 150
+    assert results["seeds"]["gold relations"]["summary"]["found_with_type"] == 7

@@ -23,7 +23,7 @@ def test_tiny_cnn_trains_and_reports(tiny_model):
         assert 0.0 <= metrics[part]["spans"]["micro"]["f"] <= 1.0
         assert "micro" in metrics[part]["seqeval"]
     nlp = spacy.load(out)
-    assert nlp.pipe_names == ["tok2vec", "ner", "sentencizer", "relation_extractor"]
+    assert nlp.pipe_names == ["tok2vec", "ner", "sentencizer", "relation_extractor", "normalizer"]
     assert nlp.meta["name"] == "kcx_core"
     assert nlp.config["nlp"]["tokenizer"]["@tokenizers"] == "kcx.BilingualTokenizer.v1"
 
@@ -89,6 +89,6 @@ def test_transformer_config_trains_with_a_local_tiny_bert(tmp_path, record, ko_r
                      "training.optimizer.learn_rate.total_steps": 4, "training.optimizer.learn_rate.warmup_steps": 1})
     assert "f" in metrics["dev"]["spans"]["micro"]
     nlp = spacy.load(tmp_path / "trf")
-    assert nlp.pipe_names == ["transformer", "ner"]
+    assert nlp.pipe_names == ["transformer", "ner", "normalizer"]
     doc = nlp("서울시장 오세훈 met Gov. Woo.")
     assert doc.text == "서울시장 오세훈 met Gov. Woo."

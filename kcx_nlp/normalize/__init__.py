@@ -50,12 +50,16 @@ def _sentences(doc: Doc) -> List[Span]:
 def normalize_doc(doc: Doc) -> List[Any]:
     """Normalise every entity of ``doc`` (in order) and store the values for ``span._.norm``."""
     pub_date = doc.user_data.get("kcx_date")
-    sents = _sentences(doc)
-    k, previous, norms = 0, None, []
-    for ent in doc.ents:
-        while k + 1 < len(sents) and sents[k].end <= ent.start:
+    ents = list(doc.ents)
+    sents = _sentences(doc) if ents else []
+    ends = [s.end for s in sents]
+    k, previous, values, texts = 0, None, [], {}
+    for ent in ents:
+        while k + 1 < len(ends) and ends[k] <= ent.start:
             k += 1
-        sentence = sents[k].text if sents else doc.text
+        if k not in texts:
+            texts[k] = sents[k].text if sents else doc.text
+        sentence = texts[k]
         try:
             value = normalize_entity(ent.label_, ent.text, pub_date, sentence=sentence, previous=previous)
         except ValueError as e:  # a bad publication date: name the document
@@ -63,23 +67,24 @@ def normalize_doc(doc: Doc) -> List[Any]:
                              f"{ent.text!r}: {e}") from None
         if ent.label_ == DATE and isinstance(value, str) and len(value) == 10:
             previous = norm_days(value)[0]
-        norms.append([ent.start_char, ent.end_char, value])
-    doc.user_data[USER_DATA_KEY] = {"date": pub_date, "norms": norms}
-    return [n[2] for n in norms]
+        values.append(value)
+    doc.user_data[USER_DATA_KEY] = {"date": pub_date, "norms": {f"{e.start_char}:{e.end_char}": v
+                                                                for e, v in zip(ents, values)}}
+    return values
 
 
 def get_norm(span: Span) -> Any:
-    """Getter of ``span._.norm``: the stored value, computed for the whole document when missing."""
+    """Getter of ``span._.norm``: the stored value, computed for the whole document when the
+    span has none yet or the publication date changed since."""
     doc = span.doc
+    key = f"{span.start_char}:{span.end_char}"
     stored = doc.user_data.get(USER_DATA_KEY)
-    if not stored or stored.get("date") != doc.user_data.get("kcx_date") or \
-            len(stored.get("norms", ())) != len(doc.ents):
+    if not stored or stored.get("date") != doc.user_data.get("kcx_date") or key not in stored.get("norms", {}):
         normalize_doc(doc)
         stored = doc.user_data[USER_DATA_KEY]
-    for start, end, value in stored["norms"]:
-        if start == span.start_char and end == span.end_char:
-            return value
-    if span.label_:
+    if key in stored["norms"]:
+        return stored["norms"][key]
+    if span.label_:  # a span that is not one of doc.ents
         return normalize_entity(span.label_, span.text, doc.user_data.get("kcx_date"))
     return None
 

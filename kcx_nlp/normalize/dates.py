@@ -11,6 +11,7 @@ import calendar
 import re
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Dict, Optional, Tuple, Union
 
 DateNorm = Union[None, str, Dict[str, str]]
@@ -47,6 +48,14 @@ LOOKAHEAD_RE = re.compile(
     r"upcoming|next|coming|to be held|is due to|are due to)\b|예정|계획|방침|오는|다음 ?주|할 것|하기로",
     re.I,
 )
+
+
+
+@lru_cache(maxsize=256)
+def looks_ahead(sentence: str) -> bool:
+    """Whether a sentence speaks of the future (cached: the entities of a sentence share it)."""
+    return bool(LOOKAHEAD_RE.search(sentence))
+
 
 _RELATIVE: Dict[str, Tuple[str, int]] = {}
 for _words, _value in (
@@ -372,7 +381,7 @@ def normalize_date(
     if key in _ANAPHORS:
         anchor = previous or (pub if key in _PUB_DAY_ANAPHORS else None)
         return (anchor + timedelta(days=_ANAPHORS[key])).isoformat() if anchor else None
-    lookahead = bool(LOOKAHEAD_RE.search(sentence or ""))
+    lookahead = looks_ahead(sentence or "")
     rng = _parse_range(text)
     if rng is not None:
         a, b = rng

@@ -117,6 +117,7 @@ class JurisdictionIndex:
 
     def __init__(self, gazetteer: Gazetteer):
         self.by_id: Dict[str, dict] = {e["id"]: e for e in gazetteer.jurisdictions}
+        self._cache: Dict[str, Dict[str, Optional[str]]] = {}
         self.tiers: List[Dict[str, List[dict]]] = [{}, {}, {}, {}]
         for entry in gazetteer.jurisdictions:
             surfaces = [entry["name"]] + [s for key in ("en", "ko", "zh", "ja") for s in entry.get(key) or ()]
@@ -153,6 +154,13 @@ class JurisdictionIndex:
 
     def norm(self, text: str) -> Dict[str, Optional[str]]:
         """The canonical record of ``text`` (the surface itself with ``level: null`` if unknown)."""
+        if text not in self._cache:
+            if len(self._cache) > 100_000:
+                self._cache.clear()
+            self._cache[text] = self._norm(text)
+        return dict(self._cache[text])
+
+    def _norm(self, text: str) -> Dict[str, Optional[str]]:
         entry = self.lookup(text)
         if entry is None:
             return {"id": None, "name": text.strip(), "level": None, "country": None, "parent": None}
