@@ -136,7 +136,7 @@ def records(doc: Doc) -> List[AgreementRecord]:
     out = [_record(doc, sorted(c, key=lambda m: m["span"].start_char)) for c in clusters]
     out.sort(key=lambda r: r["mentions"][0]["start"])
     for i, rec in enumerate(out, start=1):
-        rec["record_id"] = f"{rec['doc_id']}#{i}"
+        rec["record_id"] = f"{rec['doc_id'] if rec['doc_id'] is not None else 'doc'}#{i}"
     return out
 
 

@@ -5,6 +5,8 @@
   last date expression before it in its sentence, normalised the same way, as in a document.
 - JURISDICTION: accuracy of the canonical entry on ``annotations/norm/jurisdictions.jsonl``
   (surface variants in every script; ``expected_id: null`` = unknown to the gazetteer).
+- Seed spans: the ``norm`` of every gold DATE/JURISDICTION/AGREEMENT/TITLE span of the seed
+  articles against ``annotations/norm/seed_norms.jsonl`` (hand-checked values).
 - Seeds: agreement records of the five seed articles, from the model's predictions and from the
   gold entities and relations, against ``annotations/norm/seed_agreements.jsonl``; and whether
   ``records merge`` joins seeds 000 and 001 (one event, two outlets).
@@ -77,6 +79,34 @@ def jurisdiction_accuracy(items: List[dict]) -> Dict[str, Any]:
             by[key][1] += 1
         if not ok:
             misses.append({"id": it["id"], "surface": it["surface"], "expected": it["expected_id"], "got": got["id"]})
+    return {"accuracy": {k: {"correct": c, "total": n, "accuracy": round(c / n, 4)} for k, (c, n) in by.items()},
+            "misses": misses}
+
+
+#: What of a ``norm`` a seed check compares, per label.
+NORM_KEYS = {"DATE": None, "JURISDICTION": "id", "AGREEMENT": "type", "TITLE": "rank"}
+
+
+def seed_norm_accuracy(seeds: Path, items: List[dict]) -> Dict[str, Any]:
+    """Accuracy of the normalisers on the gold spans of the seed articles (real news), per label."""
+    from ..normalize import normalize_record
+
+    norms = {}
+    for rec in read_records(seeds):
+        for e in normalize_record(rec)["entities"]:
+            norms[(rec["id"], e["start"], e["end"])] = e["norm"]
+    by: Dict[str, List[int]] = defaultdict(lambda: [0, 0])
+    misses = []
+    for it in items:
+        norm = norms.get((it["doc_id"], it["start"], it["end"]))
+        key = NORM_KEYS[it["label"]]
+        got = norm if key is None or norm is None else norm.get(key)
+        ok = got == it["expected"]
+        for k in ("all", it["label"]):
+            by[k][0] += ok
+            by[k][1] += 1
+        if not ok:
+            misses.append({"doc_id": it["doc_id"], "text": it["text"], "expected": it["expected"], "got": got})
     return {"accuracy": {k: {"correct": c, "total": n, "accuracy": round(c / n, 4)} for k, (c, n) in by.items()},
             "misses": misses}
 
@@ -154,6 +184,11 @@ def write_report(results: Dict[str, Any], path: Path) -> None:
         *[f"| {k} | {_pct(v)} |" for k, v in j["accuracy"].items()], "",
         "Misses: " + (", ".join(f"`{m['surface']}`: expected {m['expected']}, got {m['got']}" for m in j["misses"])
                       or "none") + ".", "",
+        "## Gold spans of the seed articles (real news)", "",
+        "| label | correct |", "|---|---|",
+        *[f"| {k} | {_pct(v)} |" for k, v in results["seed_norms"]["accuracy"].items()], "",
+        "Misses: " + (", ".join(f"`{m['text']}` ({m['doc_id'][:3]}): expected {m['expected']}, got {m['got']}"
+                               for m in results["seed_norms"]["misses"]) or "none") + ".", "",
         "## Agreement records on the seed articles", "",
         "Expected agreements: `annotations/norm/seed_agreements.jsonl` (every agreement the five articles report, "
         "with the parties the article names). *gold relations* builds records from the gold entities and "
@@ -201,6 +236,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     results = {"command": "python -m kcx_nlp.benchmark.normalization", "date": time.strftime("%Y-%m-%d"),
                "model": str(model.name) if model else "no model",
                "dates": date_accuracy(_read(args.dates)), "jurisdictions": jurisdiction_accuracy(_read(args.jurisdictions)),
+               "seed_norms": seed_norm_accuracy(args.seeds, _read(NORM_DIR / "seed_norms.jsonl")),
                "seeds": seed_records(model, args.seeds)}
     (args.out / "results").mkdir(parents=True, exist_ok=True)
     (args.out / "results" / "normalization.json").write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n",
