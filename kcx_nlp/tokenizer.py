@@ -33,6 +33,7 @@ from spacy.vocab import Vocab
 #: which keeps every offset (one code point for one).
 SURROGATE_RE = re.compile("[\ud800-\udfff]")
 HANGUL_RE = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
+SYLLABLE_RE = re.compile(r"[\uac00-\ud7a3]")
 #: CJK ideographs, kana and CJK compatibility ideographs: one token per character.
 CJK_CHAR_RE = re.compile(
     r"[\u3040-\u309f\u30a0-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]"
@@ -175,11 +176,14 @@ class BilingualTokenizer:
             raise TypeError(f"BilingualTokenizer expects str, got {type(text).__name__}")
         if SURROGATE_RE.search(text):
             text = SURROGATE_RE.sub("\ufffd", text)
-        base = self._latin(text)
+        # spaCy's rules see every Hangul syllable as "가" (one character class for all of them in its
+        # regexes): the same splits, but a handful of distinct chunks, so its cache and vocab stay
+        # small and no lexeme is made for a whole Hangul word that Kiwi cuts up next.
+        base = self._latin(SYLLABLE_RE.sub("가", text))
         words: List[str] = []
         spaces: List[bool] = []
         for token in base:
-            word = token.text
+            word = text[token.idx:token.idx + len(token)]
             cuts = self._cuts(word) if (HANGUL_RE.search(word) or CJK_CHAR_RE.search(word)) else ()
             if not cuts:
                 words.append(word)
