@@ -127,3 +127,22 @@ def test_extract_records_cli(tiny_model, tmp_path):
 
 def test_records_is_exported():
     assert kcx_nlp.records is records and kcx_nlp.merge_records is merge_records
+
+
+def test_a_counterpart_only_record_gets_the_home_party():
+    (mou,) = [r for r in records_from_record(_seeds()["004"]) if r["type"] == "mou"]
+    assert [(p["id"], p["via"]) for p in mou["parties"]] == [("KR-gwangju", "document"), ("CN-jiangsu-yancheng", "PARTY_TO")]
+
+
+def test_no_home_party_without_a_korean_party_elsewhere(nlp):
+    text = "Partners of the city.\nShiyan: sister city since 1999.\nIn 2012 the city signed an exchange agreement with Shiyan."
+    spans = [("Shiyan", "JURISDICTION", 0), ("sister city", "AGREEMENT", 0), ("Shiyan", "JURISDICTION", 1),
+             ("exchange agreement", "AGREEMENT", 0)]
+    ents, at = [], {}
+    for t, lab, k in spans:
+        start = text.index(t, at.get(t, -1) + 1) if k else text.index(t)
+        at[t] = start
+        ents.append({"start": start, "end": start + len(t), "label": lab})
+    rec = {"id": "list", "lang": "en", "date": None, "text": text, "entities": ents,
+           "relations": [{"head": 0, "tail": 1, "label": "PARTY_TO"}, {"head": 2, "tail": 3, "label": "PARTY_TO"}]}
+    assert all(p["via"] == "PARTY_TO" for r in records_from_record(rec) for p in r["parties"])

@@ -10,10 +10,13 @@ Mentions form one cluster when they have the same type and one's parties are a s
 other's; when one of them names no party, their dates must also overlap (different signatories
 are the two sides of one signing). The record's date is the value with the most relation score
 behind it. A party that only locates another party of the record (``Shandong`` in "Qingdao City,
-Shandong Province", by the gazetteer's parents) is dropped, as the guidelines say it is no party. A mention with neither parties,
+Shandong Province", by the gazetteer's parents) is dropped, as the guidelines say it is no party.
+A record that names only the counterpart ("the MOU with Yancheng City") gets the document's home
+jurisdiction as its other party (``via: "document"``, see :func:`_add_home_party`). A mention with neither parties,
 signatories nor date joins the document's only cluster of its type, or becomes its own record:
 nothing is dropped.
 """
+import re
 from typing import Any, Dict, List, Optional, Tuple
 
 from spacy.tokens import Doc, Span
@@ -23,6 +26,8 @@ from ..normalize.dates import norm_days
 from ..schema import AGREEMENT, DATE, OFFICIAL
 
 AgreementRecord = Dict[str, Any]
+#: The country whose local governments the news this library reads is about.
+HOME_COUNTRY = "KR"
 
 
 def _key(span: Span) -> Tuple[int, int]:
@@ -134,10 +139,47 @@ def records(doc: Doc) -> List[AgreementRecord]:
         else:
             clusters.append([m])
     out = [_record(doc, sorted(c, key=lambda m: m["span"].start_char)) for c in clusters]
+    _add_home_party(out)
     out.sort(key=lambda r: r["mentions"][0]["start"])
     for i, rec in enumerate(out, start=1):
         rec["record_id"] = f"{rec['doc_id'] if rec['doc_id'] is not None else 'doc'}#{i}"
     return out
+
+
+def _counterpart(party: Dict[str, Any], sentence: str) -> bool:
+    """Whether the sentence names ``party`` as the other side: "with Yancheng City", "칭다오시와"."""
+    surface = re.escape(party["surface"])
+    return bool(re.search(r"\bwith\b[^.;:!?]{0,40}?" + surface, sentence) or re.search(surface + "(?:와|과)", sentence))
+
+
+def _add_home_party(found: List[AgreementRecord]) -> None:
+    """Complete a record that names only a foreign counterpart ("the MOU with Yancheng City") with
+    the document's home jurisdiction: the Korean local government that is party to the document's
+    other agreements most often (by record confidence); with none, or a tie, nothing is added (a
+    list of a city's partners that never names the city as a party gets nothing). The added party
+    has ``via: "document"``."""
+    weight: Dict[str, float] = {}
+    first: Dict[str, Dict[str, Any]] = {}
+    for rec in found:
+        for p in rec["parties"]:
+            first.setdefault(party_key(p), p)
+    for rec in found:
+        if len(rec["parties"]) != 1:
+            continue
+        (party,) = rec["parties"]
+        if not any(_counterpart(party, m["sentence"]) for m in rec["mentions"]):
+            continue
+        weight = {}
+        for other in found:
+            if other is rec:
+                continue
+            for p in other["parties"]:
+                if p.get("country") == HOME_COUNTRY != party.get("country") and p.get("level") != "country":
+                    weight[party_key(p)] = weight.get(party_key(p), 0.0) + max(other["confidence"], 1e-3)
+        if weight:
+            ranked = sorted(weight.items(), key=lambda kv: -kv[1])
+            if len(ranked) == 1 or ranked[0][1] > ranked[1][1]:
+                rec["parties"].insert(0, dict(first[ranked[0][0]], via="document"))
 
 
 def _ancestors(entry_id: Optional[str]) -> List[str]:
