@@ -163,6 +163,30 @@ def seed_records(model: Optional[Path], seeds: Path) -> Dict[str, Any]:
     return out
 
 
+def normalizer_overhead(model: Path, records: List[dict]) -> Dict[str, float]:
+    """CPU time of the whole pipeline with and without ``kcx_normalizer`` (best of three runs)."""
+    from ..pipeline import load
+
+    nlp = load(model, gpu=-1)
+
+    def docs():
+        for r in records:
+            doc = nlp.make_doc(r["text"])
+            doc.user_data["kcx_date"] = r["date"]
+            yield doc
+
+    list(nlp.pipe(docs()))  # warm-up
+    best: Dict[str, float] = {}
+    for _ in range(3):
+        for name, disable in (("with", []), ("without", ["normalizer"])):
+            start = time.perf_counter()
+            list(nlp.pipe(docs(), disable=disable))
+            best[name] = min(best.get(name, float("inf")), time.perf_counter() - start)
+    return {"documents": len(records), "seconds_with": round(best["with"], 3),
+            "seconds_without": round(best["without"], 3),
+            "added_fraction": round(best["with"] / best["without"] - 1, 4)}
+
+
 def _pct(block: Dict[str, Any]) -> str:
     return f"{block['correct']}/{block['total']} = {100 * block['accuracy']:.1f} %"
 
@@ -195,6 +219,11 @@ def write_report(results: Dict[str, Any], path: Path) -> None:
         "relations (tests the record builder and normalisers alone); *model* from the shipped pipeline's "
         "predictions (end to end).", "",
     ]
+    if results.get("normalizer_overhead"):
+        o = results["normalizer_overhead"]
+        lines += ["### Cost", "", f"The `kcx_normalizer` component adds {100 * o['added_fraction']:.1f} % to the CPU time of the pipeline "
+                  f"({o['seconds_without']} s -> {o['seconds_with']} s on the {o['documents']} seed and dev documents, "
+                  "best of three).", ""]
     for name, res in results["seeds"].items():
         s = res["summary"]
         lines += [f"### {name}", "",
@@ -238,6 +267,9 @@ def main(argv: Optional[List[str]] = None) -> int:
                "dates": date_accuracy(_read(args.dates)), "jurisdictions": jurisdiction_accuracy(_read(args.jurisdictions)),
                "seed_norms": seed_norm_accuracy(args.seeds, _read(NORM_DIR / "seed_norms.jsonl")),
                "seeds": seed_records(model, args.seeds)}
+    if model is not None and "normalizer" in __import__("spacy").load(model).pipe_names:
+        dev = [r for p in sorted((ROOT / "annotations" / "dev").glob("*.jsonl")) for r in read_records(p)]
+        results["normalizer_overhead"] = normalizer_overhead(model, list(read_records(args.seeds)) + dev)
     (args.out / "results").mkdir(parents=True, exist_ok=True)
     (args.out / "results" / "normalization.json").write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n",
                                                              encoding="utf-8")
