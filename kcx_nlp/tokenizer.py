@@ -34,6 +34,12 @@ from spacy.vocab import Vocab
 SURROGATE_RE = re.compile("[\ud800-\udfff]")
 HANGUL_RE = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
 SYLLABLE_RE = re.compile(r"[\uac00-\ud7a3]")
+
+
+def mask_syllables(text: str) -> str:
+    """``text`` with every Hangul syllable replaced by ``가`` (same length, same splits by spaCy's rules)."""
+    return SYLLABLE_RE.sub("가", text)
+
 #: CJK ideographs, kana and CJK compatibility ideographs: one token per character.
 CJK_CHAR_RE = re.compile(
     r"[\u3040-\u309f\u30a0-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]"
@@ -179,7 +185,7 @@ class BilingualTokenizer:
         # spaCy's rules see every Hangul syllable as "가" (one character class for all of them in its
         # regexes): the same splits, but a handful of distinct chunks, so its cache and vocab stay
         # small and no lexeme is made for a whole Hangul word that Kiwi cuts up next.
-        base = self._latin(SYLLABLE_RE.sub("가", text))
+        base = self._latin(mask_syllables(text))
         words: List[str] = []
         spaces: List[bool] = []
         for token in base:

@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import kcx_nlp
-from kcx_nlp.tokenizer import BilingualTokenizer
+from kcx_nlp.tokenizer import BilingualTokenizer, mask_syllables
 
 
 PROPERTY_NLP = kcx_nlp.blank()
@@ -131,3 +131,11 @@ def test_serialization_roundtrip(nlp, tmp_path):
 def test_lone_surrogates_become_replacement_characters(nlp):
     doc = nlp("Seoul \ud800 서울\udfff")
     assert doc.text == "Seoul \ufffd 서울\ufffd" and len(doc.text) == len("Seoul \ud800 서울\udfff")
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("광주시는칭 . ,-'\"()/:SeoulMAYOR1.5km陈\n")), max_size=40))
+def test_masking_hangul_keeps_spacys_splits(nlp, text):
+    tok = nlp.tokenizer
+    masked = [(t.idx, len(t)) for t in tok._latin(mask_syllables(text))]
+    assert masked == [(t.idx, len(t)) for t in tok._latin(text)]
