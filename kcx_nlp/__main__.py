@@ -1,12 +1,11 @@
 """``python -m kcx_nlp extract INPUT...``: one record per input document (or, with ``--records``, per
 agreement), as JSONL or CSV; ``python -m kcx_nlp records build|merge``: agreement records from them."""
 import argparse
-import csv
 import json
 import re
 import sys
 from pathlib import Path
-from typing import Any, Dict, Iterable, Iterator, List, Optional, TextIO
+from typing import Any, Dict, Iterable, List, Optional, TextIO
 
 from .schema import LABELS
 
@@ -23,34 +22,25 @@ def csv_row(record: Dict[str, Any]) -> Dict[str, str]:
     return row
 
 
-def write_records(records: Iterable[Dict[str, Any]], out: TextIO, fmt: str) -> int:
-    """Write records to ``out`` as JSONL or CSV; returns the count."""
-    n = 0
-    writer = None
-    for record in records:
-        if fmt == "csv":
-            if "type" in record and "parties" in record:  # an agreement record (extract --records)
-                from .agreements.table import CSV_COLUMNS as AGREEMENT_COLUMNS, csv_row as agreement_row
+def _document_row(record: Dict[str, Any]) -> Dict[str, str]:
+    return {"id": record["id"], "error": record["error"]} if "error" in record else csv_row(record)
 
-                columns, row = AGREEMENT_COLUMNS, agreement_row(record)
-            elif "error" in record:
-                columns, row = CSV_COLUMNS, {"id": record.get("id", record.get("doc_id")), "entities": "", "relations": "",
-                                             "lang": "", "date": "", "error": record["error"]}
-            else:
-                columns, row = CSV_COLUMNS, csv_row(record)
-            if writer is None:
-                writer = csv.DictWriter(out, fieldnames=columns + ["error"], extrasaction="ignore")
-                writer.writeheader()
-            writer.writerow(row)
-        else:
-            line = json.dumps(record, ensure_ascii=False)
-            try:
-                line.encode("utf-8")
-            except UnicodeEncodeError:  # lone surrogates (from JSON escapes) cannot be UTF-8: escape them
-                line = json.dumps(record, ensure_ascii=True)
-            out.write(line + "\n")
-        n += 1
-    return n
+
+def _agreement_row(record: Dict[str, Any]) -> Dict[str, str]:
+    from .agreements.table import csv_row as agreement_row
+
+    return {"doc_ids": str(record["doc_id"]), "error": record["error"]} if "error" in record else agreement_row(record)
+
+
+def write_records(records: Iterable[Dict[str, Any]], out: TextIO, fmt: str, agreements: bool = False) -> int:
+    """Write document records (or, with ``agreements``, agreement records) to ``out`` as JSONL or
+    CSV, error records included; returns the count."""
+    from .agreements.table import CSV_COLUMNS as AGREEMENT_COLUMNS
+    from .output import write_rows
+
+    if agreements:
+        return write_rows(records, out, fmt, AGREEMENT_COLUMNS + ["error"], _agreement_row)
+    return write_rows(records, out, fmt, CSV_COLUMNS + ["error"], _document_row)
 
 
 def _done_ids(path: Path) -> set:
@@ -59,32 +49,22 @@ def _done_ids(path: Path) -> set:
     with open(path, encoding="utf-8") as f:
         for line in f:
             try:
-                done.add(str(json.loads(line)["id"]))
+                row = json.loads(line)
+                done.add(str(row["id"] if "id" in row else row["doc_id"]))
             except (ValueError, KeyError, TypeError):
                 continue  # a torn last line is simply processed again
     return done
 
 
-def _agreement_rows(documents: Iterable[Dict[str, Any]]) -> Iterator[Dict[str, Any]]:
-    """Agreement records of document records (an error record passes through as ``{doc_id, error}``)."""
-    from .agreements import records_from_record
-
-    for doc in documents:
-        if "error" in doc:
-            yield {"doc_id": doc["id"], "error": doc["error"]}
-        else:
-            yield from records_from_record(doc)
-
-
 def cmd_records(args: argparse.Namespace) -> int:
     """``records build``: agreement records of document records; ``records merge``: also join them
     across documents."""
-    from .agreements import merge_records, write_table
-    from .agreements.table import read_jsonl
+    from .agreements import merge_records, records_from_record, write_table
+    from .corpus.records import CorpusError, iter_jsonl
 
     try:
-        rows = read_jsonl(args.inputs)
-    except (OSError, ValueError) as e:
+        rows = [row for path in args.inputs for _, row in iter_jsonl(path)]
+    except (OSError, CorpusError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
     agreements: List[Dict[str, Any]] = []
@@ -92,7 +72,7 @@ def cmd_records(args: argparse.Namespace) -> int:
         if "error" in row:
             print(f"warning: skipped error record {row.get('id', row.get('doc_id'))!r}: {row['error']}", file=sys.stderr)
         elif "entities" in row:
-            agreements.extend(_agreement_rows([row]))
+            agreements.extend(records_from_record(row))
         elif "type" in row and "parties" in row:
             agreements.append(row)
         else:
@@ -170,20 +150,38 @@ def cmd_extract(args: argparse.Namespace) -> int:
             safe = re.sub(r"[^\w.-]+", "_", str(d.id)) or "doc"
             (html_dir / f"{safe}.html").write_text(render_html(doc, title=str(d.id)), encoding="utf-8")
 
+    processed: Dict[int, list] = {}  # --records: the processed Doc(s) of the document being streamed
+
+    def on_doc(doc, d):
+        render(doc, d)
+        if args.records:
+            processed.setdefault(id(d), []).append(doc)
+
     def with_defaults(d):
         d.date = d.date or args.date
         return d
 
     stream = pipe_records(nlp, (((d.text if d.error is None else ""), with_defaults(d)) for d in inputs),
-                          batch_size=args.batch_size, on_doc=render)
+                          batch_size=args.batch_size, on_doc=on_doc)
     stream = tqdm(stream, total=max(total - len(done), 0), unit="doc", file=sys.stderr,
                   disable=total <= 5 or args.quiet)
-    records = (({"id": d.id, "error": d.error} if d.error is not None else record) for record, d in stream)
-    if args.records:
-        records = _agreement_rows(records)
+
+    def rows():
+        from .agreements import records, records_from_record
+
+        for record, d in stream:
+            docs = processed.pop(id(d), [])
+            if d.error is not None:
+                yield {"doc_id" if args.records else "id": d.id, "error": d.error}
+            elif not args.records:
+                yield record
+            elif len(docs) == 1:  # the Doc the pipeline made; a text processed in chunks is read again whole
+                yield from records(docs[0])
+            else:
+                yield from records_from_record(record)
     try:
         if out_path is None:
-            write_records(records, sys.stdout, args.format)
+            write_records(rows(), sys.stdout, args.format, agreements=args.records)
             return 0
         # Atomic output: write a temporary file beside the target, rename it when complete.
         fd, tmp_name = tempfile.mkstemp(prefix=f".{out_path.name}.", dir=out_path.parent or Path("."))
@@ -194,7 +192,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
                         for line in previous:
                             if line.endswith("\n"):
                                 out.write(line)
-                write_records(records, out, args.format)
+                write_records(rows(), out, args.format, agreements=args.records)
             os.replace(tmp_name, out_path)
         except BaseException:
             os.unlink(tmp_name)

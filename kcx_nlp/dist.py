@@ -8,11 +8,12 @@ and the parts are concatenated in input order, so the output is identical to a s
 (the tokenizer analyses each word on its own and every document is processed independently).
 Dask's local ``processes`` scheduler is used by default; pass ``scheduler`` to use a cluster.
 """
-import json
 import shutil
 import tempfile
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence
+
+from .output import json_line
 
 _NLP: Dict[Any, Any] = {}
 
@@ -45,7 +46,7 @@ def _process_partition(files: List[Any], out_dir: str, model: Optional[str], opt
             for record, d in pipe_records(nlp, items(), batch_size=options["batch_size"]):
                 if d.error is not None:
                     record = {"id": d.id, "error": d.error}
-                out.write(json.dumps(record, ensure_ascii=False) + "\n")
+                out.write(json_line(record))
                 n += 1
         counts.append(n)
     return counts

@@ -146,3 +146,17 @@ def test_no_home_party_without_a_korean_party_elsewhere(nlp):
     rec = {"id": "list", "lang": "en", "date": None, "text": text, "entities": ents,
            "relations": [{"head": 0, "tail": 1, "label": "PARTY_TO"}, {"head": 2, "tail": 3, "label": "PARTY_TO"}]}
     assert all(p["via"] == "PARTY_TO" for r in records_from_record(rec) for p in r["parties"])
+
+
+def test_extract_records_csv_keeps_error_rows(tiny_model, tmp_path):
+    model, _ = tiny_model
+    jl = tmp_path / "in.jsonl"
+    jl.write_text('{"id": "bad", "text": "x", "date": "22/10/2024"}\n'
+                  + json.dumps({"id": "k", "date": "2024-10-22", "text": "광주시는 지난 21일 중국 칭다오시와 자매결연 협정을 맺었다."},
+                               ensure_ascii=False) + "\n", encoding="utf-8")
+    out = tmp_path / "o.csv"
+    assert main(["extract", str(jl), "--model", str(model), "--gpu", "-1", "--quiet", "--records", "--skip-errors",
+                 "--format", "csv", "-o", str(out)]) == 0
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert rows[0]["doc_ids"] == "bad" and "not YYYY-MM-DD" in rows[0]["error"]
+    assert all(r["type"] and not r["error"] for r in rows[1:])

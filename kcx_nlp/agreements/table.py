@@ -1,7 +1,5 @@
 """Agreement records as JSONL and as CSV rows (one row per agreement, readable columns)."""
-import csv
-import json
-from typing import Any, Dict, Iterable, List, Optional, TextIO
+from typing import Any, Dict, Iterable, Optional, TextIO
 
 CSV_COLUMNS = ["agreement_id", "type", "date", "parties", "countries", "signatories", "confidence",
                "n_sources", "doc_ids", "evidence"]
@@ -44,32 +42,6 @@ def csv_row(record: Dict[str, Any]) -> Dict[str, str]:
 
 def write_table(records: Iterable[Dict[str, Any]], out: TextIO, fmt: str = "jsonl") -> int:
     """Write agreement records to ``out`` as ``jsonl`` or ``csv``; returns the count."""
-    n = 0
-    writer = None
-    for record in records:
-        if fmt == "csv":
-            if writer is None:
-                writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS)
-                writer.writeheader()
-            writer.writerow(csv_row(record))
-        else:
-            out.write(json.dumps(record, ensure_ascii=False) + "\n")
-        n += 1
-    if fmt == "csv" and writer is None:
-        csv.DictWriter(out, fieldnames=CSV_COLUMNS).writeheader()
-    return n
+    from ..output import write_rows
 
-
-def read_jsonl(paths: Iterable[str]) -> List[Dict[str, Any]]:
-    """Records from JSONL files; a bad line raises ``ValueError`` naming file and line."""
-    out: List[Dict[str, Any]] = []
-    for path in paths:
-        with open(path, encoding="utf-8") as f:
-            for n, line in enumerate(f, start=1):
-                if not line.strip():
-                    continue
-                try:
-                    out.append(json.loads(line))
-                except json.JSONDecodeError as e:
-                    raise ValueError(f"{path}:{n}: invalid JSON: {e.msg}") from None
-    return out
+    return write_rows(records, out, fmt, CSV_COLUMNS, csv_row)
