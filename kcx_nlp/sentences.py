@@ -7,7 +7,7 @@ not end sentences. Relations are only extracted within one sentence.
 """
 from typing import List
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 END_PUNCT = {".", "!", "?", "。", "！", "？", "…", "..."}
 CLOSERS = {"\"", "'", "”", "’", ")", "]", "」", "』", "》"}
@@ -31,3 +31,11 @@ def sentence_starts(doc: Doc) -> List[bool]:
         elif token.text in END_PUNCT and i + 1 < len(doc) and doc[i + 1].text in CLOSERS:
             boundary = True
     return starts
+
+
+def sentence_spans(doc: Doc) -> List[Span]:
+    """The sentences of ``doc``: its own boundaries when set (``kcx_sentencizer``), else the rules above."""
+    if doc.has_annotation("SENT_START"):
+        return list(doc.sents)
+    starts = [i for i, s in enumerate(sentence_starts(doc)) if s] + [len(doc)]
+    return [doc[a:b] for a, b in zip(starts, starts[1:])]

@@ -15,7 +15,6 @@ __all__ = ["AgreementRecord", "CSV_COLUMNS", "csv_row", "merge_records", "record
 
 def records_from_record(record: Dict[str, Any]) -> List[AgreementRecord]:
     """Agreement records of a document record (guidelines JSONL: text, entities, relations)."""
-    from ..corpus.convert import record_to_doc
-    from ..normalize import _blank
+    from ..corpus.convert import reader, record_to_doc
 
-    return records(record_to_doc(_blank(), record))
+    return records(record_to_doc(reader(), record))

@@ -21,9 +21,9 @@ from typing import Any, Dict, List, Optional, Tuple
 
 from spacy.tokens import Doc, Span
 
-from ..normalize import _sentences
-from ..normalize.dates import norm_days
+from ..normalize.dates import dates_overlap, norm_days
 from ..schema import AGREEMENT, DATE, OFFICIAL
+from ..sentences import sentence_spans
 
 AgreementRecord = Dict[str, Any]
 #: The country whose local governments the news this library reads is about.
@@ -54,8 +54,8 @@ class _Officials:
         self.full: Dict[Tuple[int, int], str] = {}
         for o in officials:
             name = " ".join(o.text.split())
-            longer = [p for p in officials if len(p.text) > len(o.text) and o.text in p.text.replace("-", " ").split()
-                      + p.text.split() + [p.text.split()[0], p.text.split()[-1]]]
+            longer = [p for p in officials if len(p.text) > len(o.text)
+                      and o.text in p.text.split() + p.text.replace("-", " ").split()]
             self.full[_key(o)] = " ".join(max(longer, key=lambda p: len(p.text)).text.split()) if longer else name
         self.titles: Dict[str, List[Tuple[Span, float]]] = {}
         self.places: Dict[str, List[Tuple[Span, float]]] = {}
@@ -77,17 +77,12 @@ class _Officials:
                 "jurisdiction": _party(place, "OFFICIAL_OF") if place is not None else None}
 
 
-def _dates_overlap(a: Any, b: Any) -> bool:
-    da, db = norm_days(a), norm_days(b)
-    return da is None or db is None or (da[0] <= db[1] and db[0] <= da[1])
-
-
 def records(doc: Doc) -> List[AgreementRecord]:
     """The agreement records of a processed ``Doc`` (entities, ``doc._.relations`` and, for dates,
     ``doc.user_data["kcx_date"]``), in order of first mention."""
     rels = doc._.relations
     officials = _Officials(doc, rels)
-    sents = _sentences(doc)
+    sents = sentence_spans(doc)
     mentions = []
     for agr in (e for e in doc.ents if e.label_ == AGREEMENT):
         k = _key(agr)
@@ -103,7 +98,6 @@ def records(doc: Doc) -> List[AgreementRecord]:
             "span": agr, "type": (agr._.norm or {}).get("type", "other"),
             "parties": parties, "signatories": signers, "dates": dates,
             "sentence": sent.text.strip() if sent is not None else agr.text,
-            "sentence_start": sent.start_char if sent is not None else agr.start_char,
             "scores": [r.score for r in attached],
         })
     clusters: List[List[dict]] = []
@@ -122,7 +116,7 @@ def records(doc: Doc) -> List[AgreementRecord]:
             return False
         if mine and theirs:  # compatible parties in one article: one agreement, whatever the dates say
             return True
-        return all(_dates_overlap(a, b) for a in date_values([m]) for b in date_values(cluster))
+        return all(dates_overlap(a, b) for a in date_values([m]) for b in date_values(cluster))
 
     supported = [m for m in mentions if m["parties"] or m["signatories"] or m["dates"]]
     bare = [m for m in mentions if not (m["parties"] or m["signatories"] or m["dates"])]
@@ -158,7 +152,6 @@ def _add_home_party(found: List[AgreementRecord]) -> None:
     other agreements most often (by record confidence); with none, or a tie, nothing is added (a
     list of a city's partners that never names the city as a party gets nothing). The added party
     has ``via: "document"``."""
-    weight: Dict[str, float] = {}
     first: Dict[str, Dict[str, Any]] = {}
     for rec in found:
         for p in rec["parties"]:
@@ -169,7 +162,7 @@ def _add_home_party(found: List[AgreementRecord]) -> None:
         (party,) = rec["parties"]
         if not any(_counterpart(party, m["sentence"]) for m in rec["mentions"]):
             continue
-        weight = {}
+        weight: Dict[str, float] = {}
         for other in found:
             if other is rec:
                 continue

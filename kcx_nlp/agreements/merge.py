@@ -11,7 +11,7 @@ import re
 from datetime import date
 from typing import Any, Dict, Iterable, List
 
-from ..normalize.dates import norm_days
+from ..normalize.dates import dates_overlap, norm_days
 from .build import AgreementRecord, party_key
 
 WORD_RE = re.compile(r"\w+")
@@ -34,8 +34,9 @@ def _days_apart(a: Any, b: Any) -> float:
 
 
 class _Group:
-    def __init__(self, record: AgreementRecord):
+    def __init__(self, record: AgreementRecord, index: int):
         self.records: List[AgreementRecord] = [record]
+        self.first = index  # the lowest input position of its records: groups are output in input order
 
     @property
     def parties(self) -> set:
@@ -48,10 +49,10 @@ class _Group:
         if not (mine <= theirs or theirs <= mine):
             return False
         for other in self.records:
-            da, db = norm_days(record["date"]), norm_days(other["date"])
-            if da and db and not (da[0] <= db[1] and db[0] <= da[1]):
+            if not dates_overlap(record["date"], other["date"]):
                 return False
-            if (da is None or db is None) and _days_apart(record["doc_date"], other["doc_date"]) > window_days:
+            if (record["date"] is None or other["date"] is None) and \
+                    _days_apart(record["doc_date"], other["doc_date"]) > window_days:
                 return False
         if not mine or not theirs:
             sentences = [m["sentence"] for r in self.records for m in r["mentions"]]
@@ -91,11 +92,16 @@ def merge_records(records: Iterable[AgreementRecord], window_days: int = 30, min
     records = list(records)
     order = sorted(range(len(records)), key=lambda i: (-len(records[i]["parties"]), records[i]["date"] is None, i))
     groups: List[_Group] = []
+    by_type: Dict[str, List[_Group]] = {}  # only groups of a record's type can take it
     for i in order:
-        home = next((g for g in groups if g.fits(records[i], window_days, min_overlap)), None)
+        candidates = by_type.setdefault(records[i]["type"], [])
+        home = next((g for g in candidates if g.fits(records[i], window_days, min_overlap)), None)
         if home is None:
-            groups.append(_Group(records[i]))
+            home = _Group(records[i], i)
+            groups.append(home)
+            candidates.append(home)
         else:
             home.records.append(records[i])
-    groups.sort(key=lambda g: min(records.index(r) for r in g.records))
+            home.first = min(home.first, i)
+    groups.sort(key=lambda g: g.first)
     return [_merged(g, n) for n, g in enumerate(groups, start=1)]

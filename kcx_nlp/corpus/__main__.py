@@ -9,9 +9,9 @@ from .records import CorpusError, check_files, iter_jsonl, read_records, write_r
 
 
 def _nlp():
-    from .. import blank
+    from .convert import reader
 
-    return blank()
+    return reader()
 
 
 def _load_all(paths: List[str], validate: bool = True) -> list:

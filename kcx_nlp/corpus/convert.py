@@ -3,6 +3,7 @@
 Entities go to ``doc.ents``, relations to ``doc._.relations``, and the record's ``id``,
 ``lang`` and ``date`` to ``doc.user_data`` (keys ``kcx_id``, ``kcx_lang``, ``kcx_date``).
 """
+from functools import lru_cache
 from typing import Any, Iterable, List, Optional
 
 from spacy.language import Language
@@ -12,6 +13,14 @@ from ..extensions import Relation
 from .records import CorpusError, Record
 
 META_KEYS = ("id", "lang", "date")
+
+
+@lru_cache(maxsize=1)
+def reader() -> Language:
+    """The tokenizer-only pipeline that turns records into ``Doc`` objects (built once per process)."""
+    from .. import blank
+
+    return blank()
 
 
 def record_to_doc(nlp: Language, record: Record) -> Doc:

@@ -12,7 +12,7 @@ from typing import Any, Dict, List, Optional
 from spacy.tokens import Doc, Span
 
 from ..schema import AGREEMENT, DATE, JURISDICTION, OFFICIAL, TITLE
-from ..sentences import sentence_starts
+from ..sentences import sentence_spans
 from .agreement_types import AGREEMENT_TYPES, normalize_agreement
 from .dates import norm_days, normalize_date
 from .jurisdictions import normalize_jurisdiction
@@ -40,18 +40,11 @@ def normalize_entity(label: str, text: str, pub_date: Optional[str] = None, sent
     raise ValueError(f"no normaliser for label {label!r}")
 
 
-def _sentences(doc: Doc) -> List[Span]:
-    if doc.has_annotation("SENT_START"):
-        return list(doc.sents)
-    starts = [i for i, s in enumerate(sentence_starts(doc)) if s] + [len(doc)]
-    return [doc[a:b] for a, b in zip(starts, starts[1:])]
-
-
 def normalize_doc(doc: Doc) -> List[Any]:
     """Normalise every entity of ``doc`` (in order) and store the values for ``span._.norm``."""
     pub_date = doc.user_data.get("kcx_date")
     ents = list(doc.ents)
-    sents = _sentences(doc) if ents else []
+    sents = sentence_spans(doc) if ents else []
     ends = [s.end for s in sents]
     k, previous, values, texts = 0, None, [], {}
     for ent in ents:
@@ -95,23 +88,12 @@ if not Span.has_extension("norm"):
 
 def normalize_record(record: Dict[str, Any]) -> Dict[str, Any]:
     """A copy of a guidelines record whose entities (same order) carry ``text`` and ``norm``."""
-    from ..corpus.convert import record_to_doc
+    from ..corpus.convert import reader, record_to_doc
 
-    doc = record_to_doc(_blank(), record)
+    doc = record_to_doc(reader(), record)
     by_span = {(e.start_char, e.end_char): v for e, v in zip(doc.ents, normalize_doc(doc))}
     out = dict(record)
     out["entities"] = [dict(e, text=record["text"][e["start"]:e["end"]], norm=by_span.get((e["start"], e["end"])))
                        for e in record.get("entities", [])]
     return out
 
-
-_BLANK: list = []
-
-
-def _blank():
-    """The tokenizer-only pipeline used to read records (built once per process)."""
-    if not _BLANK:
-        from .. import blank
-
-        _BLANK.append(blank())
-    return _BLANK[0]

@@ -74,6 +74,9 @@ for _words, _value in (
 ):
     for _w in _words:
         _RELATIVE[_w] = _value
+_RELATIVE_LONGEST_FIRST = sorted(_RELATIVE.items(), key=lambda kv: -len(kv[0]))
+#: Relative words that a direction word must not be split from (지난해 is not 지난 + 해).
+_RELATIVE_PREFIXES = tuple(w for w in _RELATIVE if not w.isascii() or " " in w)
 _ANAPHORS = {"이날": 0, "당일": 0, "the same day": 0, "same day": 0, "that day": 0, "that same day": 0,
              "전날": -1, "the previous day": -1, "the day before": -1, "previous day": -1, "그 전날": -1,
              "다음날": 1, "다음 날": 1, "이튿날": 1, "the next day": 1, "the following day": 1}
@@ -136,14 +139,14 @@ def parse_parts(text: str) -> Optional[DateParts]:
     direction = None
     if lowered in _RELATIVE:
         return DateParts(relative=_RELATIVE[lowered])
-    if not any(lowered.startswith(word) for word in _RELATIVE if not word.isascii() or " " in word):
+    if not lowered.startswith(_RELATIVE_PREFIXES):
         for pattern, value in _DIRECTION_WORDS:
             m = pattern.match(lowered)
             if m and lowered[m.end():]:
                 direction, lowered, text = value, lowered[m.end():], text[m.end():]
                 break
     # 지난해 7월, 올해 3월, 내년 1월, 다음 주 월요일, 지난주 금요일
-    for word, (unit, offset) in sorted(_RELATIVE.items(), key=lambda kv: -len(kv[0])):
+    for word, (unit, offset) in _RELATIVE_LONGEST_FIRST:
         if lowered.startswith(word + " ") or (lowered.startswith(word) and not word.isascii()
                                                and len(lowered) > len(word) and not lowered[len(word)].isalpha()
                                                or lowered.startswith(word) and word.endswith("주") and len(lowered) > len(word)):
@@ -398,6 +401,12 @@ def normalize_date(
         return _dateparser_fallback(_clean(text))
     resolved = resolve(parts, pub, lookahead)
     return _iso(*resolved) if resolved else None
+
+
+def dates_overlap(a: DateNorm, b: DateNorm) -> bool:
+    """Whether two normalised values can be the same date: their days overlap, or one is unknown."""
+    da, db = norm_days(a), norm_days(b)
+    return da is None or db is None or (da[0] <= db[1] and db[0] <= da[1])
 
 
 def norm_days(norm: DateNorm) -> Optional[Tuple[date, date]]:

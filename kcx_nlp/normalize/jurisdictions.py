@@ -69,7 +69,8 @@ _SKELETON_STEPS = [
 
 def fold(text: str) -> str:
     """Case, diacritics, apostrophes, dots and hyphens folded; ``N.``/``S.`` spelled out."""
-    text = _PAREN_RE.sub("", text) if _PAREN_RE.sub("", text).strip() else text
+    unbracketed = _PAREN_RE.sub("", text)
+    text = unbracketed if unbracketed.strip() else text
     text = unicodedata.normalize("NFKD", text)
     text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
     text = re.sub(r"\b(n|no)\.\s*", "north ", text)
