@@ -23,6 +23,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Dict, List, Optional
 
+from spacy.language import Language
+
 from ..agreements import merge_records, records_from_record
 from ..agreements.build import party_key
 from ..corpus import read_records
@@ -137,16 +139,15 @@ def match_agreements(expected: List[dict], found: List[dict]) -> Dict[str, Any]:
     return {"summary": summary, "agreements": rows, "extra": extra}
 
 
-def seed_records(model: Optional[Path], seeds: Path) -> Dict[str, Any]:
-    """Seed agreement records from gold relations and from the model, and the 000+001 merge."""
-    from ..pipeline import _Context, load, pipe_records
+def seed_records(nlp: Optional[Language], seeds: Path) -> Dict[str, Any]:
+    """Seed agreement records from gold relations and from the pipeline ``nlp``, and the 000+001 merge."""
+    from ..pipeline import _Context, pipe_records
 
     gold = list(read_records(seeds))
     expected = _read(NORM_DIR / "seed_agreements.jsonl")
     out: Dict[str, Any] = {}
     sources = {"gold relations": gold}
-    if model is not None:
-        nlp = load(model, gpu=-1)
+    if nlp is not None:
         sources["model"] = [rec for rec, _ in pipe_records(nlp, ((r["text"], _Context(r["id"], r["date"], r["lang"]))
                                                                   for r in gold))]
     for name, docs in sources.items():
@@ -163,12 +164,8 @@ def seed_records(model: Optional[Path], seeds: Path) -> Dict[str, Any]:
     return out
 
 
-def normalizer_overhead(model: Path, records: List[dict]) -> Dict[str, float]:
+def normalizer_overhead(nlp: Language, records: List[dict]) -> Dict[str, float]:
     """CPU time of the whole pipeline with and without ``kcx_normalizer`` (best of three runs)."""
-    from ..pipeline import load
-
-    nlp = load(model, gpu=-1)
-
     def docs():
         for r in records:
             doc = nlp.make_doc(r["text"])
@@ -262,14 +259,17 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks")
     args = parser.parse_args(argv)
     model = None if str(args.model) == "none" else args.model
+    from ..pipeline import load
+
+    nlp = load(model, gpu=-1) if model is not None else None
     results = {"command": "python -m kcx_nlp.benchmark.normalization", "date": time.strftime("%Y-%m-%d"),
                "model": str(model.name) if model else "no model",
                "dates": date_accuracy(_read(args.dates)), "jurisdictions": jurisdiction_accuracy(_read(args.jurisdictions)),
                "seed_norms": seed_norm_accuracy(args.seeds, _read(NORM_DIR / "seed_norms.jsonl")),
-               "seeds": seed_records(model, args.seeds)}
-    if model is not None and "normalizer" in __import__("spacy").load(model).pipe_names:
+               "seeds": seed_records(nlp, args.seeds)}
+    if nlp is not None and "normalizer" in nlp.pipe_names:
         dev = [r for p in sorted((ROOT / "annotations" / "dev").glob("*.jsonl")) for r in read_records(p)]
-        results["normalizer_overhead"] = normalizer_overhead(model, list(read_records(args.seeds)) + dev)
+        results["normalizer_overhead"] = normalizer_overhead(nlp, list(read_records(args.seeds)) + dev)
     (args.out / "results").mkdir(parents=True, exist_ok=True)
     (args.out / "results" / "normalization.json").write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n",
                                                              encoding="utf-8")
