@@ -123,24 +123,26 @@ class JurisdictionIndex:
         for entry in gazetteer.jurisdictions:
             surfaces = [entry["name"]] + [s for key in ("en", "ko", "zh", "ja") for s in entry.get(key) or ()]
             for surface in surfaces:
-                for tier, key in enumerate(self._keys(surface)):
+                for tier, key in enumerate(self._keys(surface)[0]):
                     if key:
                         bucket = self.tiers[tier].setdefault(key, [])
                         if entry not in bucket:
                             bucket.append(entry)
 
     @staticmethod
-    def _keys(surface: str) -> Tuple[str, str, str, str]:
+    def _keys(surface: str) -> Tuple[Tuple[str, str, str, str], Optional[str]]:
+        """The four lookup keys of a surface (see the module docstring) and the level class its unit word names."""
         folded = fold(surface)
-        base, _ = strip_unit(folded)
+        base, unit_class = strip_unit(folded)
         latin = bool(_LATIN_RE.search(base))
-        return (normalize_surface(surface), folded.replace(" ", ""), base.replace(" ", ""),
+        keys = (normalize_surface(surface), folded.replace(" ", ""), base.replace(" ", ""),
                 skeleton(base) if latin and len(base) >= 4 else "")
+        return keys, unit_class
 
     def lookup(self, text: str) -> Optional[dict]:
         """The gazetteer entry ``text`` names, or ``None``."""
-        _, unit_class = strip_unit(fold(text))
-        for tier, key in enumerate(self._keys(text)):
+        keys, unit_class = self._keys(text)
+        for tier, key in enumerate(keys):
             entries = self.tiers[tier].get(key) if key else None
             if entries:
                 return self._choose(entries, unit_class)
