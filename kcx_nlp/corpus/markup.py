@@ -8,7 +8,8 @@ one or more documents::
     @ j1 PARTY_TO a1; j2 PARTY_TO a1; a1 SIGNED_ON d1
 
 - A header line ``### key=value ...`` starts a document (``id`` and ``lang`` required,
-  ``date`` optional, ``source`` optional: a text file the plain text must equal).
+  ``date`` optional, ``source`` optional: a text file the plain text must equal). Any other
+  key (``outlet``, ``model``, ``event``, ...) goes into the record's ``meta`` object.
 - ``[[surface|LABEL]]`` or ``[[surface|LABEL|ref]]`` marks an entity. LABEL is a full
   label or one of the short forms OFF, TTL, JUR, DATE, AGR. ``ref`` names it for relations.
 - Lines starting with ``@`` after the text hold relations ``HEAD_REF LABEL TAIL_REF``,
@@ -25,6 +26,8 @@ from .records import CorpusError, Record
 SHORT_LABELS = {"OFF": "OFFICIAL", "TTL": "TITLE", "JUR": "JURISDICTION", "DATE": "DATE", "AGR": "AGREEMENT"}
 ENTITY_RE = re.compile(r"\[\[([^\[\]|]+?)\|([A-Za-z_]+)(?:\|([\w\-]+))?\]\]")
 HEADER_RE = re.compile(r"^###\s+(.*)$")
+#: Header keys that become record fields; any other key goes into ``meta``.
+HEADER_FIELDS = ("id", "lang", "date", "source")
 
 
 def _parse_header(line: str, where: str) -> Dict[str, Optional[str]]:
@@ -140,6 +143,9 @@ def parse_document(
             {"head": new_index[r["head"]], "tail": new_index[r["tail"]], "label": r["label"]} for r in relations
         ],
     }
+    meta = {k: v for k, v in header.items() if k not in HEADER_FIELDS}
+    if meta:
+        record["meta"] = meta
     return record
 
 
@@ -197,6 +203,7 @@ def to_markup(record: Record) -> str:
         pos = ent["end"]
     out.append(text[pos:])
     header = f"### id={record['id']} lang={record['lang']} date={record.get('date') or 'null'}"
+    header += "".join(f" {k}={v if v is not None else 'null'}" for k, v in record.get("meta", {}).items())
     lines = [header, "".join(out)]
     rels = [f"e{r['head']} {r['label']} e{r['tail']}" for r in record.get("relations", [])]
     if rels:
