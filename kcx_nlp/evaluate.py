@@ -1,8 +1,14 @@
-"""Strict entity scoring: span-level P/R/F per label and language, cross-checked with seqeval.
+"""Strict scoring: entities, relations and agreements, per label and language.
 
-A predicted entity counts as correct only when start, end and label all equal a gold entity's.
+A predicted entity counts as correct only when start, end and label all equal a gold entity's
+(cross-checked with seqeval); a relation only when both spans and the label are exact. Agreement
+scores judge what a user of ``--records`` sees: for each gold AGREEMENT with a party, whether it
+was found, with exactly its parties, its date and its signatories (:func:`score_agreements`), and
+whether the normalised agreement records match those built from the gold annotation
+(:func:`score_agreement_records`).
 """
-from collections import defaultdict
+from collections import Counter, defaultdict
+from functools import lru_cache
 from typing import Any, Dict, Iterable, List, Sequence, Set, Tuple
 
 from spacy.language import Language
@@ -109,7 +115,7 @@ def score_relations(gold: Sequence[Record], pred: Sequence[Record]) -> Dict[str,
 def _doc_to_pred(record: Record, doc: Any) -> Record:
     from .corpus.convert import doc_to_record
 
-    pred = doc_to_record(doc)
+    pred = doc_to_record(doc, with_scores=True)
     pred.update({"id": record.get("id"), "lang": record.get("lang"), "date": record.get("date")})
     return pred
 
@@ -132,4 +138,187 @@ def predict_relations_with_gold_entities(nlp: Language, records: Iterable[Record
             if name != "ner":
                 doc = proc(doc)
         out.append(_doc_to_pred(record, doc))
+    return out
+
+
+AGREEMENT_LEVELS = ("found", "parties", "parties_date", "parties_date_signatories")
+#: The countries of the world the v1 corpus covers; a document with a counterpart elsewhere is "world".
+CORE_COUNTRIES = frozenset({"KR", "CN", "JP", "VN"})
+
+
+def _agreement_links(record: Record) -> Dict[Tuple[int, int], Dict[str, Set[Tuple[int, int]]]]:
+    """For each AGREEMENT span of a record: the spans of its parties, dates and signatories."""
+    ents = record["entities"]
+    out = {(e["start"], e["end"]): {"parties": set(), "dates": set(), "signatories": set()}
+           for e in ents if e["label"] == "AGREEMENT"}
+    for r in record.get("relations", []):
+        head, tail = ents[r["head"]], ents[r["tail"]]
+        if r["label"] == "SIGNED_ON":
+            agr, other, slot = head, tail, "dates"
+        elif r["label"] in ("PARTY_TO", "SIGNATORY"):
+            agr, other, slot = tail, head, "parties" if r["label"] == "PARTY_TO" else "signatories"
+        else:
+            continue
+        key = (agr["start"], agr["end"])
+        if key in out:
+            out[key][slot].add((other["start"], other["end"]))
+    return out
+
+
+def _rates(counts: Dict[str, int]) -> Dict[str, Any]:
+    n = counts["agreements"]
+    return dict(counts, **{f"{level}_rate": round(counts[level] / n, 4) if n else 0.0 for level in AGREEMENT_LEVELS})
+
+
+def score_agreements(gold: Sequence[Record], pred: Sequence[Record]) -> Dict[str, Any]:
+    """Agreement-level scores over every gold AGREEMENT that has at least one PARTY_TO.
+
+    Levels, each strict on spans and each including the one before: ``found`` (a predicted
+    AGREEMENT with the same offsets), ``parties`` (exactly the gold party spans), ``parties_date``
+    (and exactly the gold SIGNED_ON dates, none when gold has none), ``parties_date_signatories``
+    (and exactly the gold signatories). Returns counts and ``*_rate`` overall and ``per_lang``.
+    """
+    counts: Dict[str, Dict[str, int]] = defaultdict(lambda: dict.fromkeys(("agreements",) + AGREEMENT_LEVELS, 0))
+    for g, p in zip(gold, pred):
+        if g["text"] != p["text"]:
+            raise ValueError(f"document {g.get('id')!r}: gold and predicted texts differ")
+        got = _agreement_links(p)
+        pred_labels = {(e["start"], e["end"]): e["label"] for e in p["entities"]}
+        for key, want in _agreement_links(g).items():
+            if not want["parties"]:
+                continue
+            have = got.get(key) if pred_labels.get(key) == "AGREEMENT" else None
+            levels = [have is not None]
+            levels.append(levels[-1] and have["parties"] == want["parties"])
+            levels.append(levels[-1] and have["dates"] == want["dates"])
+            levels.append(levels[-1] and have["signatories"] == want["signatories"])
+            for lang in ("all", g.get("lang") or "unknown"):
+                counts[lang]["agreements"] += 1
+                for level, ok in zip(AGREEMENT_LEVELS, levels):
+                    counts[lang][level] += ok
+    out = _rates(counts["all"])
+    out["per_lang"] = {lang: _rates(c) for lang, c in sorted(counts.items()) if lang != "all"}
+    return out
+
+
+def score_agreement_records(gold: Sequence[Record], pred: Sequence[Record]) -> Dict[str, Any]:
+    """Normalised agreement records of the predictions against those built from the gold annotation.
+
+    Both sides go through :func:`kcx_nlp.records` (type, parties by canonical gazetteer id or name,
+    ISO date anchored at the record's publication date). Each gold record with a party is matched to
+    at most one predicted record of the same document: ``type_parties`` when type and party set are
+    equal, ``type_parties_date`` when the date is equal too. ``spurious`` counts predicted records
+    with a party that match no gold record.
+    """
+    from .agreements import records_from_record
+    from .agreements.build import party_key
+
+    def key(rec: Dict[str, Any]) -> Tuple[str, frozenset]:
+        return rec["type"], frozenset(party_key(p) for p in rec["parties"])
+
+    counts: Dict[str, Dict[str, int]] = defaultdict(lambda: dict.fromkeys(
+        ("gold_records", "predicted_records", "type_parties", "type_parties_date", "spurious"), 0))
+    for g, p in zip(gold, pred):
+        want = [r for r in records_from_record(g) if r["parties"]]
+        have = [r for r in records_from_record(p) if r["parties"]]
+        used: Set[int] = set()
+        hits = [0, 0]
+        for w in want:
+            options = [i for i, h in enumerate(have) if i not in used and key(h) == key(w)]
+            best = next((i for i in options if have[i]["date"] == w["date"]), options[0] if options else None)
+            if best is not None:
+                used.add(best)
+                hits[0] += 1
+                hits[1] += have[best]["date"] == w["date"]
+        for lang in ("all", g.get("lang") or "unknown"):
+            c = counts[lang]
+            c["gold_records"] += len(want)
+            c["predicted_records"] += len(have)
+            c["type_parties"] += hits[0]
+            c["type_parties_date"] += hits[1]
+            c["spurious"] += len(have) - len(used)
+
+    def block(c: Dict[str, int]) -> Dict[str, Any]:
+        n = c["gold_records"]
+        return dict(c, type_parties_rate=round(c["type_parties"] / n, 4) if n else 0.0,
+                    type_parties_date_rate=round(c["type_parties_date"] / n, 4) if n else 0.0)
+
+    out = block(counts["all"])
+    out["per_lang"] = {lang: block(c) for lang, c in sorted(counts.items()) if lang != "all"}
+    return out
+
+
+@lru_cache(maxsize=1)
+def _gazetteer_surfaces() -> frozenset:
+    from .gazetteer import default_gazetteer
+
+    return frozenset(default_gazetteer().table())
+
+
+def in_gazetteer(text: str) -> bool:
+    """Whether a mention's surface is listed in any shipped gazetteer (jurisdictions, titles, agreements)."""
+    from .gazetteer import normalize_surface
+
+    return normalize_surface(text) in _gazetteer_surfaces()
+
+
+def score_entities_by_gazetteer(gold: Sequence[Record], pred: Sequence[Record]) -> Dict[str, Any]:
+    """:func:`score_entities` separately for mentions whose surface is in a gazetteer and for the rest.
+
+    A predicted span falls in the part of its own surface, so a correct span counts in the same part
+    on both sides. OFFICIAL and DATE have no gazetteer: they are always ``out_of_gazetteer``.
+    """
+    def part(records: Sequence[Record], inside: bool) -> List[Record]:
+        return [dict(r, entities=[e for e in r["entities"] if in_gazetteer(r["text"][e["start"]:e["end"]]) == inside],
+                     relations=[]) for r in records]
+
+    return {name: score_entities(part(gold, inside), part(pred, inside))
+            for name, inside in (("in_gazetteer", True), ("out_of_gazetteer", False))}
+
+
+def has_world_counterpart(record: Record) -> bool:
+    """Whether a gold record's counterparts include one outside Korea, China, Japan and Vietnam.
+
+    Counterparts are the jurisdictions in a PARTY_TO or OFFICIAL_OF relation. One counts as "world"
+    when its gazetteer country is elsewhere, or when the gazetteer does not know it (an aimag, a
+    county, an African province) and the document names a country elsewhere.
+    """
+    from .normalize import normalize_jurisdiction
+
+    ents = record["entities"]
+    related = {r["tail"] if r["label"] == "OFFICIAL_OF" else r["head"]
+               for r in record.get("relations", []) if r["label"] in ("OFFICIAL_OF", "PARTY_TO")}
+    countries = {i: (normalize_jurisdiction(record["text"][e["start"]:e["end"]]) or {}).get("country")
+                 for i, e in enumerate(ents) if e["label"] == "JURISDICTION"}
+    if any(countries.get(i) and countries[i] not in CORE_COUNTRIES for i in related):
+        return True
+    unknown = any(i in countries and not countries[i] for i in related)
+    return unknown and any(c and c not in CORE_COUNTRIES for c in countries.values())
+
+
+def evaluate_pipeline(nlp: Language, records: Sequence[Record], with_parts: bool = True) -> Dict[str, Any]:
+    """Every accuracy figure of ``nlp`` on gold ``records``: strict entities (span scorer, seqeval,
+    in/out of gazetteer), relations end to end and with gold entities given, agreement-level scores
+    and normalised agreement records. With ``with_parts``, the entity, relation and agreement figures
+    are repeated for the documents with a counterpart outside KR/CN/JP/VN (``world``) and the rest."""
+    records = list(records)
+    pred = predict_records(nlp, records)
+    out: Dict[str, Any] = {
+        "documents": len(records),
+        "documents_per_lang": dict(sorted(Counter(r.get("lang") or "unknown" for r in records).items())),
+        "spans": score_entities(records, pred),
+        "seqeval": seqeval_scores(nlp, records, pred), "gazetteer": score_entities_by_gazetteer(records, pred),
+        "relations_end_to_end": score_relations(records, pred),
+        "agreements": score_agreements(records, pred), "agreement_records": score_agreement_records(records, pred),
+    }
+    if "relation_extractor" in nlp.pipe_names:
+        out["relations_gold_entities"] = score_relations(records, predict_relations_with_gold_entities(nlp, records))
+    if with_parts:
+        out["counterparts"] = {}
+        for name, want in (("world", True), ("core", False)):
+            idx = [i for i, r in enumerate(records) if has_world_counterpart(r) == want]
+            g, p = [records[i] for i in idx], [pred[i] for i in idx]
+            out["counterparts"][name] = {"documents": len(idx), "spans": score_entities(g, p),
+                                         "relations_end_to_end": score_relations(g, p),
+                                         "agreements": score_agreements(g, p)}
     return out

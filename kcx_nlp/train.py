@@ -3,9 +3,15 @@
     python -m kcx_nlp.train --config training/configs/ner_cnn.cfg --output models/kcx_core
 
 Steps: the records in ``annotations/train`` and ``annotations/dev`` become DocBins; spaCy trains
-the config on them (fixed seed; GPU with ``--gpu auto`` when one is usable, else CPU); the best
-model is evaluated on dev and on the seed articles (never trained on) and copied to ``--output``
-with ``metrics.json`` (per-label P/R/F on dev and seeds, per language, device, training time).
+the config on them (fixed seed; GPU with ``--gpu auto`` when one is usable, else CPU); dev picks
+the checkpoint and tunes the relation thresholds; the model is copied to ``--output`` with
+``metrics.json`` (device, training time, thresholds and the dev figures, labelled ``dev_tuning``:
+dev is used for tuning, so they are no held-out figures). Training never opens the held-out sets
+(``annotations/test``, the seed articles in ``annotations/gold``): the headline figures come from
+
+    python -m kcx_nlp.benchmark.accuracy --model models/kcx_core
+
+which adds ``test`` and ``seeds`` to ``metrics.json``.
 """
 import argparse
 import json
@@ -15,12 +21,16 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Sequence
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CONFIG = ROOT / "training" / "configs" / "ner_cnn.cfg"
 DEFAULT_OUTPUT = ROOT / "models" / "kcx_core"
-DEFAULT_SEEDS = ROOT / "annotations" / "gold" / "seeds.jsonl"
+
+
+def held_out_dirs() -> Tuple[Path, Path]:
+    """Held-out data that no training or tuning step may read: the frozen test split and the seed articles."""
+    return ROOT / "annotations" / "test", ROOT / "annotations" / "gold"
 
 logger = logging.getLogger("kcx_nlp")
 
@@ -36,18 +46,12 @@ def _display_path(path: Path) -> str:
     return str(resolved.relative_to(ROOT)) if resolved.is_relative_to(ROOT) else str(path)
 
 
-def evaluate_pipeline(nlp: Any, records: Sequence[dict]) -> Dict[str, Any]:
-    """Strict entity scores (span-level and seqeval) and, when the pipeline has a relation
-    extractor, strict relation scores end to end and with gold entities given."""
-    from .evaluate import (predict_records, predict_relations_with_gold_entities, score_entities,
-                           score_relations, seqeval_scores)
-
-    pred = predict_records(nlp, records)
-    out = {"documents": len(records), "spans": score_entities(records, pred),
-           "seqeval": seqeval_scores(nlp, records, pred), "relations_end_to_end": score_relations(records, pred)}
-    if "relation_extractor" in nlp.pipe_names:
-        out["relations_gold_entities"] = score_relations(records, predict_relations_with_gold_entities(nlp, records))
-    return out
+def check_not_held_out(paths: Sequence[Path]) -> None:
+    """Refuse training or dev files that lie in a held-out folder (checked by path, without opening them)."""
+    held_out = [h.resolve() for h in held_out_dirs()]
+    bad = [str(p) for p in paths if any(Path(p).resolve().is_relative_to(h) for h in held_out)]
+    if bad:
+        raise SystemExit(f"held-out data (test split or seed articles) given as training or dev data: {bad}")
 
 
 def tune_relation_thresholds(nlp: Any, records: Sequence[dict]) -> Optional[Dict[str, float]]:
@@ -73,31 +77,31 @@ def train(
     output: Path = DEFAULT_OUTPUT,
     train_files: Optional[Sequence[Path]] = None,
     dev_files: Optional[Sequence[Path]] = None,
-    seeds_file: Optional[Path] = DEFAULT_SEEDS,
     gpu: str = "auto",
     seed: int = 0,
     overrides: Optional[Dict[str, Any]] = None,
     name: str = "kcx_core",
 ) -> Dict[str, Any]:
-    """Train, evaluate and save a pipeline; returns the metrics written to ``output/metrics.json``."""
+    """Train, tune on dev and save a pipeline; returns the metrics written to ``output/metrics.json``.
+
+    Only ``train_files`` and ``dev_files`` are read (default: every ``*.jsonl`` in ``annotations/train``
+    and ``annotations/dev``); files in a held-out folder are refused.
+    """
     import spacy
     from spacy.cli.train import train as spacy_train
 
     from . import blank
     from .about import __version__
     from .corpus import records_to_docbin
+    from .evaluate import evaluate_pipeline
     from .training.device import resolve_gpu
 
     train_files = list(train_files or sorted((ROOT / "annotations" / "train").glob("*.jsonl")))
     dev_files = list(dev_files or sorted((ROOT / "annotations" / "dev").glob("*.jsonl")))
     if not train_files or not dev_files:
         raise SystemExit("no training or dev files: build them with `python -m kcx_nlp.corpus build`")
+    check_not_held_out(train_files + dev_files)
     train_records, dev_records = _records(train_files), _records(dev_files)
-    seed_records = _records([seeds_file]) if seeds_file and Path(seeds_file).exists() else []
-    seed_texts = {r["text"] for r in seed_records}
-    leaked = [r["id"] for r in train_records + dev_records if r["text"] in seed_texts]
-    if leaked:
-        raise SystemExit(f"seed articles found in training/dev data: {leaked}")
     gpu_id = resolve_gpu(gpu)
     output = Path(output)
     with tempfile.TemporaryDirectory(prefix="kcx-train-") as tmp:
@@ -130,10 +134,8 @@ def train(
         "train_documents": len(train_records),
         "train_seconds": round(seconds, 1),
         "relation_thresholds": thresholds,
-        "dev": evaluate_pipeline(best, dev_records),
+        "dev_tuning": evaluate_pipeline(best, dev_records, with_parts=False),
     }
-    if seed_records:
-        metrics["seeds"] = evaluate_pipeline(best, seed_records)
     (output / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n", encoding="utf-8")
     return metrics
 
@@ -142,13 +144,13 @@ def main(argv: Optional[List[str]] = None) -> int:
     """Entry point of ``python -m kcx_nlp.train``."""
     parser = argparse.ArgumentParser(prog="python -m kcx_nlp.train", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--config", type=Path, default=DEFAULT_CONFIG)
-    parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT)
+    parser.add_argument("--config", type=Path, default=DEFAULT_CONFIG, help="training config (.cfg)")
+    parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help="folder the trained pipeline is saved to")
     parser.add_argument("--train", type=Path, nargs="*", help="record JSONL files (default annotations/train/*.jsonl)")
-    parser.add_argument("--dev", type=Path, nargs="*", help="record JSONL files (default annotations/dev/*.jsonl)")
-    parser.add_argument("--seeds", type=Path, default=DEFAULT_SEEDS, help="held-out real articles to report on")
+    parser.add_argument("--dev", type=Path, nargs="*",
+                        help="record JSONL files for checkpoint choice and threshold tuning (default annotations/dev/*.jsonl)")
     parser.add_argument("--gpu", default="auto", help="auto (GPU if usable, else CPU), -1 (CPU) or a GPU id")
-    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--seed", type=int, default=0, help="random seed (training is reproducible for a seed)")
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                         help="config override, e.g. --set training.max_steps=200")
     args = parser.parse_args(argv)
@@ -163,16 +165,12 @@ def main(argv: Optional[List[str]] = None) -> int:
             overrides[key] = json.loads(value)
         except json.JSONDecodeError:
             overrides[key] = value
-    metrics = train(args.config, args.output, args.train, args.dev, args.seeds, args.gpu, args.seed, overrides)
-    for part in ("dev", "seeds"):
-        if part in metrics:
-            m = metrics[part]["spans"]["micro"]
-            print(f"{part:6} entities  P {m['p']:.3f} R {m['r']:.3f} F {m['f']:.3f}")
-            for key in ("relations_gold_entities", "relations_end_to_end"):
-                if key in metrics[part]:
-                    m = metrics[part][key]["micro"]
-                    print(f"{part:6} {key:24} P {m['p']:.3f} R {m['r']:.3f} F {m['f']:.3f}")
-    print(f"saved to {args.output} ({metrics['train_seconds']} s on {metrics['device']})")
+    metrics = train(args.config, args.output, args.train, args.dev, args.gpu, args.seed, overrides)
+    m = metrics["dev_tuning"]
+    print(f"dev (tuning, not held out): entities F {m['spans']['micro']['f']:.3f}, "
+          f"relations end to end F {m['relations_end_to_end']['micro']['f']:.3f}")
+    print(f"saved to {args.output} ({metrics['train_seconds']} s on {metrics['device']}); held-out figures: "
+          f"python -m kcx_nlp.benchmark.accuracy --model {args.output}")
     return 0
 
 

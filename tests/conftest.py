@@ -65,7 +65,7 @@ def write_jsonl(path: Path, rows) -> Path:
 
 def gold_files():
     """Every annotated JSONL file of the project."""
-    return sorted(p for sub in ("gold", "train", "dev") for p in (ANNOTATIONS / sub).glob("*.jsonl"))
+    return sorted(p for sub in ("gold", "train", "dev", "test") for p in (ANNOTATIONS / sub).glob("*.jsonl"))
 
 
 TINY_CNN = {
@@ -80,12 +80,11 @@ TINY_CNN = {
 
 
 def tiny_corpus(tmp_path, record, ko_record, n=6):
-    """Tiny train/dev/seed files made from the fixtures (never the real seeds)."""
+    """Tiny train and dev files made from the fixtures."""
     rows = [dict(record, id=f"e{i}") for i in range(n)] + [dict(ko_record, id=f"k{i}") for i in range(n)]
     train = write_jsonl(tmp_path / "train.jsonl", rows)
     dev = write_jsonl(tmp_path / "dev.jsonl", rows[:2] + rows[-2:])
-    seeds = write_jsonl(tmp_path / "seeds.jsonl", [dict(record, id="s0", text=record["text"] + " Later.")])
-    return train, dev, seeds
+    return train, dev
 
 
 @pytest.fixture(scope="session")
@@ -95,9 +94,9 @@ def tiny_model(tmp_path_factory):
 
     base = tmp_path_factory.mktemp("tiny")
     rec = _record_fixture()
-    train_f, dev_f, seeds_f = tiny_corpus(base, rec["en"], rec["ko"])
+    train_f, dev_f = tiny_corpus(base, rec["en"], rec["ko"])
     out = base / "model"
-    metrics = train(ROOT / "training" / "configs" / "ner_cnn.cfg", out, [train_f], [dev_f], seeds_f,
+    metrics = train(ROOT / "training" / "configs" / "ner_cnn.cfg", out, [train_f], [dev_f],
                     gpu="-1", seed=0, overrides=TINY_CNN)
     return out, metrics
 
@@ -110,3 +109,9 @@ def _record_fixture():
 def tiny_nlp(tiny_model):
     """The tiny trained pipeline, loaded once."""
     return kcx_nlp.load(tiny_model[0], gpu=-1)
+
+
+@pytest.fixture(scope="session")
+def shipped_nlp():
+    """The shipped pipeline (models/kcx_core), loaded once: for tests that need real predictions."""
+    return kcx_nlp.load(ROOT / "models" / "kcx_core", gpu=-1)

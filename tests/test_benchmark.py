@@ -8,14 +8,21 @@ def test_benchmark_runs_end_to_end_on_a_tiny_model(tiny_model, tmp_path, record,
     model, _ = tiny_model
     seeds = write_jsonl(tmp_path / "seeds.jsonl", [dict(record, id="s1", text=record["text"] + " More.")])
     dev = write_jsonl(tmp_path / "dev.jsonl", [record, ko_record])
+    test = write_jsonl(tmp_path / "test.jsonl", [dict(ko_record, id="t-ko-2"), dict(record, id="t-en-2")])
     out = tmp_path / "bench"
-    assert main(["--model", str(model), "--seeds", str(seeds), "--dev", str(dev), "--out", str(out), "--quick"]) == 0
+    assert main(["--model", str(model), "--test", str(test), "--seeds", str(seeds), "--dev", str(dev), "--out", str(out),
+                 "--quick"]) == 0
     report = (out / "REPORT.md").read_text(encoding="utf-8")
     results = json.loads((out / "results.json").read_text(encoding="utf-8"))
-    for section in ("## Accuracy: Seed articles", "rules-only baseline", "## Speed (CPU)", "## Cost", "## Scaling",
+    for section in ("## Headline: held-out accuracy", "## Accuracy: Test split", "## Accuracy: Seed articles",
+                    "(used for checkpoint choice and threshold tuning", "rules-only baseline", "## Speed (CPU)", "## Cost", "## Scaling",
                     "## Reliability", "Machine:"):
         assert section in report
-    assert {"seeds", "dev"} <= set(results["accuracy"]) and results["fuzz"]["crashes"] == 0
+    assert list(results["accuracy"]) == ["test", "seeds", "dev"] and results["fuzz"]["crashes"] == 0
+    test_acc = results["accuracy"]["test"]["kcx"]
+    assert test_acc["documents"] == 2 and test_acc["agreements"]["agreements"] == 1  # the Korean MOU with 2 parties
+    assert test_acc["agreements"]["per_lang"].keys() == {"ko"}
+    assert "| test | ko | 1 |" in report
     assert all((out / name).exists() for name in ("accuracy_seeds.png", "speed.png", "scaling.png"))
 
 

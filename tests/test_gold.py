@@ -37,22 +37,3 @@ def test_seed_records_match_markup_and_shared_texts():
     assert from_markup == list(read_records(SEEDS))
     for record in from_markup:
         assert record["text"] == (SHARED / "seeds" / f"{record['id']}.txt").read_text(encoding="utf-8")
-
-
-def test_seeds_never_in_training_data():
-    seed_texts = {r["text"] for r in read_records(SEEDS)}
-    seed_ids = {r["id"] for r in read_records(SEEDS)}
-    for sub in ("train", "dev"):
-        for path in (ANNOTATIONS / sub).glob("*.jsonl"):
-            for r in read_records(path, validate=False):
-                assert r["id"] not in seed_ids and r["text"] not in seed_texts, (path, r["id"])
-
-
-def test_train_dev_files_are_built_from_the_markup_sources(tmp_path, monkeypatch):
-    from kcx_nlp.corpus.__main__ import main
-
-    monkeypatch.chdir(ANNOTATIONS.parent)
-    train, dev = tmp_path / "train.jsonl", tmp_path / "dev.jsonl"
-    assert main(["build", "--train", str(train), "--dev", str(dev)]) == 0
-    assert train.read_bytes() == (ANNOTATIONS / "train" / "written.jsonl").read_bytes()
-    assert dev.read_bytes() == (ANNOTATIONS / "dev" / "written.jsonl").read_bytes()

@@ -27,8 +27,8 @@ def test_detect_lang():
     assert detect_lang("광주시 Gwangju Metropolitan City") == "mixed"
 
 
-def test_long_text_is_chunked_with_offsets_into_the_whole_text(tiny_nlp, monkeypatch):
-    nlp = tiny_nlp
+def test_long_text_is_chunked_with_offsets_into_the_whole_text(shipped_nlp, monkeypatch):
+    nlp = shipped_nlp
     para = "Seoul Mayor Oh Se-hoon met Beijing Mayor Yin Yong on Tuesday.\n"
     text = para * 40
     whole = kcx_nlp.extract(text, nlp=nlp)
@@ -38,6 +38,9 @@ def test_long_text_is_chunked_with_offsets_into_the_whole_text(tiny_nlp, monkeyp
     for ent in chunked["entities"]:
         assert text[ent["start"]:ent["end"]] == ent["text"]
     assert chunked["entities"] == whole["entities"]
+    found = {(e["text"], e["label"]) for e in whole["entities"]}
+    assert {("Seoul", "JURISDICTION"), ("Oh Se-hoon", "OFFICIAL"), ("Yin Yong", "OFFICIAL")} <= found
+    assert sum(e["text"] == "Oh Se-hoon" for e in chunked["entities"]) == 40  # one per paragraph, none lost
     n = len(chunked["entities"])
     assert all(0 <= r["head"] < n and 0 <= r["tail"] < n for r in chunked["relations"])
 

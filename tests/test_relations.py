@@ -33,14 +33,24 @@ def test_candidates_follow_signatures_and_sentences(nlp, record, ko_record):
     assert ("광주시", "자매결연 협정") in ko_pairs
     assert not any(t == "행정부시장" and h != "고광완" for h, t in ko_pairs)
     assert all(("고광완", x) not in ko_pairs for x in ("광주시", "칭다오시"))  # other sentence
-    assert candidate_pairs(record_to_doc(nlp, record), max_distance=0) != list(candidate_pairs(doc))
+    near = {(h.text, t.text) for h, t in candidate_pairs(record_to_doc(nlp, record), max_distance=0)}
+    assert near == {("Oh Se-hoon", "Mayor"), ("Yin Yong", "Mayor")}  # only adjacent spans
 
 
-def test_pair_features_shape(nlp, record):
+def test_pair_features_mark_order_distance_entities_between_and_signature(nlp, record):
     doc = record_to_doc(nlp, record)
-    head, tail = candidate_pairs(doc)[0]
-    f = pair_features(doc, head, tail, 0)
-    assert f.shape == (N_PAIR_FEATURES,) and f.sum() >= 3
+    by_text = {(h.text, t.text): (h, t) for h, t in candidate_pairs(doc) if (h.text, t.text) != ("Oh Se-hoon", "Mayor")
+               or t.start < h.start}  # Oh's own title, not Yin's
+    # Layout: [0] head first | [1:9] log2 distance bucket | [9:13] comma, bracket, and/with, of/'s
+    # | [13:18] entities between (0..4+) | [18:] relation signature (HAS_TITLE, OFFICIAL_OF, ...).
+    f = pair_features(doc, *by_text[("Oh Se-hoon", "Seoul")], 1)  # tail first, gap 1 ("Mayor")
+    assert f.shape == (N_PAIR_FEATURES,) and f.nonzero()[0].tolist() == [2, 14, 19]
+    f = pair_features(doc, *by_text[("Yin Yong", "Seoul")], 4)  # gap 6: bucket log2(7) = 2
+    assert f.nonzero()[0].tolist() == [3, 17, 19]
+    f = pair_features(doc, *by_text[("Oh Se-hoon", "Mayor")], 0)  # tail first, adjacent, HAS_TITLE
+    assert f.nonzero()[0].tolist() == [1, 13, 18]
+    f = pair_features(doc, *by_text[("Yin Yong", "Beijing")], 1)  # tail first, gap 1
+    assert f.nonzero()[0].tolist() == [2, 14, 19]
 
 
 def test_augmentation_rebuilds_offsets_and_particles():

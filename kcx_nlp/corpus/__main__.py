@@ -99,19 +99,53 @@ def cmd_split(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_build(args: argparse.Namespace) -> int:
-    """Markup sources -> validated records -> deterministic train/dev files."""
-    from .split import train_dev_split
+#: The corpora ``build`` makes: markup sources -> the split files they go to.
+CORPORA = (
+    ("written", "written_*.md", ("train", "dev")),         # v1: train/dev only (datasets, stratified by language)
+    ("v2", "v2_*.md", ("train", "dev", "test")),           # real-news v2: frozen test split by event
+)
 
-    paths = args.files or sorted(Path("annotations/src").glob("written_*.md"))
-    records, problems = _markup_records(paths, nlp=_nlp())
-    if problems:
+
+def cmd_build(args: argparse.Namespace) -> int:
+    """Markup sources -> validated records -> deterministic split files, refused on any held-out leak.
+
+    ``annotations/src/written_*.md`` go to ``train/written.jsonl`` and ``dev/written.jsonl``;
+    ``annotations/src/v2_*.md`` to ``train/v2.jsonl``, ``dev/v2.jsonl`` and the frozen
+    ``test/v2.jsonl`` (split by ``meta.event``). Nothing is written when a test or seed document
+    shares a passage of 200 characters or more with a train or dev document.
+    """
+    from .leakage import shared_passages
+    from .split import train_dev_split, train_dev_test_split
+
+    src, out = Path(args.src), Path(args.output)
+    outputs = {}
+    for name, pattern, parts in CORPORA:
+        paths = sorted(src.glob(pattern))
+        if not paths:
+            continue
+        records, problems = _markup_records(paths, nlp=_nlp())
+        if problems:
+            return 1
+        if parts == ("train", "dev"):
+            split = train_dev_split(records, dev_size=args.dev_size, seed=args.seed)
+        else:
+            split = train_dev_test_split(records, dev_size=args.v2_dev_size, test_size=args.test_size, seed=args.seed)
+        for part, recs in zip(parts, split):
+            outputs[out / part / f"{name}.jsonl"] = recs
+    seeds = list(read_records(args.seeds)) if Path(args.seeds).exists() else []
+    held_out = [r for path, recs in outputs.items() if path.parent.name == "test" for r in recs] + seeds
+    training = [r for path, recs in outputs.items() if path.parent.name != "test" for r in recs]
+    leaks = shared_passages(held_out, training)
+    for leak in leaks:
+        print(f"held-out document {leak['held_out']!r} shares {leak['chars']} characters with training document "
+              f"{leak['training']!r}: {leak['passage']!r}", file=sys.stderr)
+    if leaks:
+        print(f"{len(leaks)} leak(s); nothing written", file=sys.stderr)
         return 1
-    train, dev = train_dev_split(records, dev_size=args.dev_size, seed=args.seed)
-    for path, part in ((args.train, train), (args.dev, dev)):
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
-        write_records(part, path)
-    print(f"{len(records)} document(s): train {len(train)} -> {args.train}; dev {len(dev)} -> {args.dev}")
+    for path, recs in outputs.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_records(recs, path)
+        print(f"{len(recs):4} document(s) -> {path}")
     return 0
 
 
@@ -184,12 +218,14 @@ def main(argv: Optional[List[str]] = None) -> int:
     p.add_argument("--seed", type=int, default=0)
     p.set_defaults(func=cmd_split)
 
-    p = sub.add_parser("build", help="markup sources -> annotations/train and annotations/dev records")
-    p.add_argument("files", nargs="*", help="markup files (default annotations/src/written_*.md)")
-    p.add_argument("--train", default="annotations/train/written.jsonl")
-    p.add_argument("--dev", default="annotations/dev/written.jsonl")
-    p.add_argument("--dev-size", type=float, default=0.2)
-    p.add_argument("--seed", type=int, default=0)
+    p = sub.add_parser("build", help="markup sources -> train/dev/test record files (refused on held-out leaks)")
+    p.add_argument("--src", default="annotations/src", help="folder of written_*.md and v2_*.md markup sources")
+    p.add_argument("--output", "-o", default="annotations", help="folder that gets train/, dev/ and test/")
+    p.add_argument("--seeds", default="annotations/gold/seeds.jsonl", help="seed articles, checked for leaks")
+    p.add_argument("--dev-size", type=float, default=0.2, help="dev share of the v1 written corpus")
+    p.add_argument("--v2-dev-size", type=float, default=0.15, help="dev share of the v2 corpus (by event)")
+    p.add_argument("--test-size", type=float, default=0.36, help="test share of the v2 corpus (by event)")
+    p.add_argument("--seed", type=int, default=0, help="split seed")
     p.set_defaults(func=cmd_build)
 
     p = sub.add_parser("docbin", help="convert records to a spaCy DocBin (.spacy)")
