@@ -142,6 +142,8 @@ def predict_relations_with_gold_entities(nlp: Language, records: Iterable[Record
 
 
 AGREEMENT_LEVELS = ("found", "parties", "parties_date", "parties_date_signatories")
+#: Upper edges of the confidence bins of :func:`score_agreement_records` (the last bin includes 1.0).
+CALIBRATION_BINS = (0.5, 0.7, 0.8, 0.9, 1.0)
 #: The countries of the world the v1 corpus covers; a document with a counterpart elsewhere is "world".
 CORE_COUNTRIES = frozenset({"KR", "CN", "JP", "VN"})
 
@@ -208,7 +210,8 @@ def score_agreement_records(gold: Sequence[Record], pred: Sequence[Record]) -> D
     ISO date anchored at the record's publication date). Each gold record with a party is matched to
     at most one predicted record of the same document: ``type_parties`` when type and party set are
     equal, ``type_parties_date`` when the date is equal too. ``spurious`` counts predicted records
-    with a party that match no gold record.
+    with a party that match no gold record. ``calibration`` bins the predicted records by their
+    ``confidence`` and gives, per bin, the share that match a gold record's type and exact party set.
     """
     from .agreements import records_from_record
     from .agreements.build import party_key
@@ -218,11 +221,17 @@ def score_agreement_records(gold: Sequence[Record], pred: Sequence[Record]) -> D
 
     counts: Dict[str, Dict[str, int]] = defaultdict(lambda: dict.fromkeys(
         ("gold_records", "predicted_records", "type_parties", "type_parties_date", "spurious"), 0))
+    calibration = [[0, 0] for _ in CALIBRATION_BINS]
     for g, p in zip(gold, pred):
         want = [r for r in records_from_record(g) if r["parties"]]
         have = [r for r in records_from_record(p) if r["parties"]]
         used: Set[int] = set()
         hits = [0, 0]
+        wanted = {key(w) for w in want}
+        for h in have:
+            b = next(i for i, edge in enumerate(CALIBRATION_BINS) if h["confidence"] < edge or edge == 1.0)
+            calibration[b][0] += 1
+            calibration[b][1] += key(h) in wanted
         for w in want:
             options = [i for i, h in enumerate(have) if i not in used and key(h) == key(w)]
             best = next((i for i in options if have[i]["date"] == w["date"]), options[0] if options else None)
@@ -245,6 +254,10 @@ def score_agreement_records(gold: Sequence[Record], pred: Sequence[Record]) -> D
 
     out = block(counts["all"])
     out["per_lang"] = {lang: block(c) for lang, c in sorted(counts.items()) if lang != "all"}
+    lows = (0.0,) + CALIBRATION_BINS[:-1]
+    out["calibration"] = [{"confidence": f"[{lo:.1f}, {hi:.1f}{']' if hi == 1.0 else ')'}", "records": n,
+                           "exact_parties": round(k / n, 4) if n else None}
+                          for lo, hi, (n, k) in zip(lows, CALIBRATION_BINS, calibration)]
     return out
 
 

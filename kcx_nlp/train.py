@@ -55,7 +55,8 @@ def check_not_held_out(paths: Sequence[Path]) -> None:
 
 
 def tune_relation_thresholds(nlp: Any, records: Sequence[dict]) -> Optional[Dict[str, float]]:
-    """Tune the relation extractor's per-relation thresholds on gold ``records`` (dev)."""
+    """Tune the relation extractor's per-relation thresholds on gold ``records`` (dev), end to end:
+    the candidates are the entities the pipeline's own NER finds, as at run time."""
     if "relation_extractor" not in nlp.pipe_names:
         return None
     from spacy.training import Example
@@ -66,8 +67,9 @@ def tune_relation_thresholds(nlp: Any, records: Sequence[dict]) -> Optional[Dict
     for record in records:
         pred = nlp.make_doc(record["text"])
         for name, proc in nlp.pipeline:
-            if name not in ("ner", "relation_extractor"):
-                pred = proc(pred)  # tok2vec tensors (and sentences) for the extractor
+            if name == "relation_extractor":
+                break
+            pred = proc(pred)  # tok2vec tensors, the NER's entities and sentences for the extractor
         examples.append(Example(pred, record_to_doc(nlp, record)))
     return nlp.get_pipe("relation_extractor").tune_thresholds(examples)
 

@@ -73,3 +73,15 @@ def test_world_counterparts_are_those_in_relations(record, ko_record):
     assert has_world_counterpart(rec)  # Kigali is not in the gazetteer; Rwanda is a country elsewhere
     rec["entities"][3] = {"start": 32, "end": 38, "label": "DATE"}
     assert not has_world_counterpart(rec)
+
+
+def test_record_calibration_bins_count_exact_records(ko_record):
+    s = score_agreement_records([ko_record, ko_record], [ko_record, ko_record])
+    bins = {b["confidence"]: (b["records"], b["exact_parties"]) for b in s["calibration"]}
+    assert bins["[0.9, 1.0]"] == (2, 1.0)  # gold relations have score 1.0
+    low = copy.deepcopy(ko_record)
+    for r in low["relations"]:
+        r["score"] = 0.6
+    low["relations"] = [r for r in low["relations"] if not (r["label"] == "PARTY_TO" and r["head"] == 0)]
+    bins = {b["confidence"]: (b["records"], b["exact_parties"]) for b in score_agreement_records([ko_record], [low])["calibration"]}
+    assert bins["[0.5, 0.7)"] == (1, 0.0) and bins["[0.9, 1.0]"] == (0, None)

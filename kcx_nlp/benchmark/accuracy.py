@@ -75,6 +75,14 @@ def headline_lines(results: Dict[str, Dict[str, Any]]) -> List[str]:
             lines.append(f"| {part} | {name} | {sub['documents']} | {sub['spans']['micro']['f']:.3f} | "
                          f"{sub['spans']['per_label']['OFFICIAL']['f']:.3f} | {sub['relations_end_to_end']['micro']['f']:.3f} | "
                          f"{sub['agreements']['parties_rate']:.3f} ({sub['agreements']['agreements']}) |")
+    lines += ["", "Calibration of agreement records (share of predicted records, by confidence, whose type and party "
+              "set equal a gold record's):", "", "| part | " + " | ".join(
+                  b["confidence"] for b in next(iter(results.values()))["agreement_records"]["calibration"]) + " |",
+              "|---" * (1 + len(next(iter(results.values()))["agreement_records"]["calibration"])) + "|"]
+    for part, block in results.items():
+        lines.append(f"| {part} | " + " | ".join(
+            f"{b['exact_parties']:.2f} ({b['records']})" if b["records"] else "— (0)"
+            for b in block["agreement_records"]["calibration"]) + " |")
     lines += ["", "Entities by gazetteer coverage (a mention is *in* when its surface is listed in a shipped gazetteer):", "",
               "| part | mentions | gold | P | R | F1 |", "|---|---|---|---|---|---|"]
     for part, block in results.items():

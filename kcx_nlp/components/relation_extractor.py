@@ -6,6 +6,11 @@ whose probability reaches the relation's threshold in ``doc._.relations``. Thres
 ``threshold`` and are tuned per relation on dev data by ``python -m kcx_nlp.train``
 (:meth:`RelationExtractor.tune_thresholds`); they are saved with the model.
 
+With ``decode = true`` (the default), the scored pairs of a document then go through
+:func:`kcx_nlp.components.decoding.decode_relations`, which enforces the schema's constraints
+(one title and one jurisdiction per official mention, no party that only locates another, a lone
+party completed by the best second one); ``decode = false`` keeps every pair above its threshold.
+
 During training the gold entities are used as candidates (the NER is trained alongside).
 """
 from itertools import islice
@@ -20,6 +25,7 @@ from spacy.vocab import Vocab
 from thinc.api import Config, Model, Optimizer, set_dropout_rate
 
 from ..extensions import Relation
+from .decoding import decode_relations
 from ..ml.relation_model import REL_LABELS, SIGNATURE_TO_REL
 
 DEFAULT_MODEL = """
@@ -40,14 +46,15 @@ DEFAULT_MODEL_CONFIG = Config().from_str(DEFAULT_MODEL)["model"]
 
 @Language.factory(
     "kcx_relation_extractor",
-    default_config={"model": DEFAULT_MODEL_CONFIG, "threshold": 0.5},
+    default_config={"model": DEFAULT_MODEL_CONFIG, "threshold": 0.5, "decode": True, "second_party": 0.5},
     assigns=["doc._.relations"],
     requires=["doc.ents"],
     default_score_weights={"rel_micro_f": 1.0, "rel_micro_p": 0.0, "rel_micro_r": 0.0},
 )
-def make_relation_extractor(nlp: Language, name: str, model: Model, threshold: float) -> "RelationExtractor":
+def make_relation_extractor(nlp: Language, name: str, model: Model, threshold: float, decode: bool,
+                            second_party: float) -> "RelationExtractor":
     """Factory of the relation extractor."""
-    return RelationExtractor(nlp.vocab, model, name, threshold=threshold)
+    return RelationExtractor(nlp.vocab, model, name, threshold=threshold, decode=decode, second_party=second_party)
 
 
 def _sigmoid(x: numpy.ndarray) -> numpy.ndarray:
@@ -62,10 +69,13 @@ def _gold_keys(doc: Doc) -> set:
 class RelationExtractor(TrainablePipe):
     """Scores candidate entity pairs and writes ``doc._.relations``."""
 
-    def __init__(self, vocab: Vocab, model: Model, name: str = "kcx_relation_extractor", *, threshold: float = 0.5):
+    def __init__(self, vocab: Vocab, model: Model, name: str = "kcx_relation_extractor", *, threshold: float = 0.5,
+                 decode: bool = True, second_party: float = 0.5):
         self.vocab = vocab
         self.model = model
         self.name = name
+        self.decode = decode
+        self.second_party = second_party
         self.cfg: Dict[str, Any] = {"labels": list(REL_LABELS), "thresholds": {r: threshold for r in REL_LABELS}}
 
     @property
@@ -78,20 +88,21 @@ class RelationExtractor(TrainablePipe):
         return self.model.ops.to_numpy(logits), pairs
 
     def set_annotations(self, docs: Iterable[Doc], scores) -> None:
-        """Keep the candidate pairs whose probability reaches their relation's threshold."""
+        """Keep the candidate pairs whose probability reaches their relation's threshold (then decode)."""
         logits, pairs = scores
         probs = _sigmoid(logits)
+        thresholds = self.cfg["thresholds"]
         k = 0
         for doc, doc_pairs in zip(docs, pairs):
-            relations = []
+            scored = []
             for head, tail in doc_pairs:
                 rel = SIGNATURE_TO_REL[(head.label_, tail.label_)]
-                label = REL_LABELS[rel]
-                p = float(probs[k, rel])
-                if p >= self.cfg["thresholds"][label]:
-                    relations.append(Relation(head, tail, label, p))
+                scored.append(Relation(head, tail, REL_LABELS[rel], float(probs[k, rel])))
                 k += 1
-            doc._.relations = relations
+            if self.decode:
+                doc._.relations = decode_relations(scored, thresholds, self.second_party)
+            else:
+                doc._.relations = [r for r in scored if r.score >= thresholds[r.label]]
 
     @staticmethod
     def _with_gold_entities(examples: Iterable[Example]) -> List[Doc]:
@@ -173,11 +184,17 @@ class RelationExtractor(TrainablePipe):
         scores["rel_per_type"] = {label: {k: v for k, v in prf(*c).items() if k in ("p", "r", "f")} for label, c in counts.items()}
         return scores
 
-    def tune_thresholds(self, examples: Iterable[Example], grid: Optional[List[float]] = None) -> Dict[str, float]:
-        """Choose, per relation, the threshold that maximises F1 on ``examples`` (gold entities given)."""
+    def tune_thresholds(self, examples: Iterable[Example], grid: Optional[List[float]] = None,
+                        gold_entities: bool = False) -> Dict[str, float]:
+        """Choose, per relation, the threshold that maximises F1 on ``examples`` (dev).
+
+        By default the candidates are the entities already on ``example.predicted`` (the NER's, as
+        at run time): a pair with a wrong endpoint is a negative, and a gold relation whose span
+        the NER missed counts as missed. ``gold_entities`` tunes on the gold entities instead.
+        """
         grid = grid or [round(x, 2) for x in numpy.arange(0.05, 0.96, 0.05)]
         examples = list(examples)
-        docs = self._with_gold_entities(examples)
+        docs = self._with_gold_entities(examples) if gold_entities else [eg.predicted for eg in examples]
         per_type: Dict[str, List[Tuple[float, bool]]] = {label: [] for label in REL_LABELS}
         n_gold = {label: 0 for label in REL_LABELS}
         for start in range(0, len(docs), 16):
