@@ -5,7 +5,7 @@
 ``Doc.to_bytes``/``DocBin(store_user_data=True)`` and reloads as spans.
 """
 from dataclasses import dataclass
-from typing import Iterable, List, Tuple
+from typing import Dict, Iterable, List, Tuple
 
 from spacy.tokens import Doc, Span
 
@@ -24,21 +24,24 @@ class Relation:
     score: float = 1.0
 
 
-def _span(doc: Doc, start: int, end: int) -> Span:
+def _span(doc: Doc, start: int, end: int, ents: Dict[Tuple[int, int], Span]) -> Span:
+    """The entity at ``[start:end]`` (from ``ents``, indexed once per document), else a plain span."""
+    found = ents.get((start, end))
+    if found is not None:
+        return found
     span = doc.char_span(start, end)
     if span is None:
         raise ValueError(f"relation endpoint [{start}:{end}] is not aligned to tokens")
-    for ent in doc.ents:
-        if ent.start == span.start and ent.end == span.end:
-            return ent
     return span
 
 
 def get_relations(doc: Doc) -> List[Relation]:
-    """Getter of ``doc._.relations``."""
+    """Getter of ``doc._.relations`` (linear in the number of entities and relations)."""
+    stored = doc.user_data.get(USER_DATA_KEY, [])
+    ents = {(e.start_char, e.end_char): e for e in doc.ents} if stored else {}
     return [
-        Relation(_span(doc, hs, he), _span(doc, ts, te), label, float(score))
-        for hs, he, ts, te, label, score in doc.user_data.get(USER_DATA_KEY, [])
+        Relation(_span(doc, hs, he, ents), _span(doc, ts, te, ents), label, float(score))
+        for hs, he, ts, te, label, score in stored
     ]
 
 
