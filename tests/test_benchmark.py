@@ -23,6 +23,7 @@ def test_benchmark_runs_end_to_end_on_a_tiny_model(tiny_model, tmp_path, record,
     assert test_acc["documents"] == 2 and test_acc["agreements"]["agreements"] == 1  # the Korean MOU with 2 parties
     assert test_acc["agreements"]["per_lang"].keys() == {"ko"}
     assert "| test | ko | 1 |" in report
+    assert "## Variants on the held-out data" in report and "| shipped, decode off | test | ko |" in report
     assert all((out / name).exists() for name in ("accuracy_seeds.png", "speed.png", "scaling.png"))
 
 

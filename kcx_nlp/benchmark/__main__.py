@@ -232,6 +232,29 @@ def _prf_row(name: str, m: Dict[str, Any]) -> str:
     return f"| {name} | {m['p']:.3f} | {m['r']:.3f} | {m['f']:.3f} |"
 
 
+def variants(nlp, held_out: Dict[str, List[dict]], compare: List[str]) -> Dict[str, Dict[str, Any]]:
+    """Held-out headline figures of the shipped pipeline with decoding switched off, and of other
+    pipelines given as ``NAME=MODEL`` (e.g. the same corpus with the v1 relation scorer)."""
+    import spacy
+
+    from .accuracy import evaluate_held_out, headline
+
+    out: Dict[str, Dict[str, Any]] = {}
+    if "relation_extractor" in nlp.pipe_names:
+        rex = nlp.get_pipe("relation_extractor")
+        if getattr(rex, "decode", False):
+            rex.decode = False
+            try:
+                out["shipped, decode off"] = {p: headline(b) for p, b in evaluate_held_out(nlp, held_out).items()}
+            finally:
+                rex.decode = True
+    for item in compare:
+        name, _, model = item.partition("=")
+        other = spacy.load(model)
+        out[name] = {p: headline(b) for p, b in evaluate_held_out(other, held_out).items()}
+    return out
+
+
 def write_report(results: Dict[str, Any], plots: List[str], path: Path) -> None:
     """Render ``results`` as Markdown."""
     m = results["machine"]
@@ -249,6 +272,22 @@ def write_report(results: Dict[str, Any], plots: List[str], path: Path) -> None:
               "signatories. *records*: normalised agreement records (type, parties by canonical id, ISO date) "
               "against records built from the gold annotation.", ""]
     lines += headline_lines(held_out) + [""]
+    if results.get("variants"):
+        from .accuracy import headline
+
+        shipped = {part: headline(block) for part, block in held_out.items()}
+        lines += ["## Variants on the held-out data", "",
+                  "The shipped pipeline against itself with `decode = false` (every pair above its threshold) and "
+                  "against other trained pipelines (`--compare`).", "",
+                  "| variant | part | lang | entity F1 | relation F1 (e2e) | exact parties | + date | + signatories |",
+                  "|---|---|---|---|---|---|---|---|"]
+        for name, parts in [("shipped", shipped)] + list(results["variants"].items()):
+            for part, rows in parts.items():
+                for lang, row in rows.items():
+                    lines.append(f"| {name} | {part} | {lang} | {row['entity_f']:.3f} | {row['relation_f']:.3f} | "
+                                 f"{row.get('agreement_parties', 0):.3f} | {row.get('agreement_parties_date', 0):.3f} | "
+                                 f"{row.get('agreement_parties_date_signatories', 0):.3f} |")
+        lines.append("")
     titles = (("test", "Test split (frozen, never trained or tuned on)"),
               ("seeds", "Seed articles (real news, never trained on)"),
               ("dev", "Dev split (used for checkpoint choice and threshold tuning: a tuning figure, not held out)"))
@@ -358,6 +397,8 @@ def main(argv: Optional[List[str]] = None) -> int:
                         help="dev files (reported as a tuning figure)")
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks", help="folder for REPORT.md, results.json, plots")
     parser.add_argument("--gpu", default="-1", help="auto to also measure on a GPU when one is present")
+    parser.add_argument("--compare", nargs="*", default=[], metavar="NAME=MODEL",
+                        help="other trained pipelines to compare on the held-out data, e.g. rel_v1=/tmp/rel_v1")
     parser.add_argument("--quick", action="store_true", help="tiny measurements (tests)")
     args = parser.parse_args(argv)
     quick = args.quick
@@ -389,6 +430,8 @@ def main(argv: Optional[List[str]] = None) -> int:
         results["accuracy"][part] = acc
         print(f"accuracy on {part}: kcx F1 {acc['kcx']['spans']['micro']['f']:.3f}, "
               f"rules F1 {acc['rules']['spans']['micro']['f']:.3f}", file=sys.stderr)
+    held_out = {part: data[part] for part in ("test", "seeds") if part in data}
+    results["variants"] = variants(nlp, held_out, args.compare)
     all_records = [r for records in data.values() for r in records]
     en_texts = [r["text"] for r in all_records if r["lang"] == "en"]
     ko_texts = [r["text"] for r in all_records if r["lang"] == "ko"]
@@ -419,8 +462,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     results["speed"] = speed
     with tempfile.TemporaryDirectory() as tmp:
         results["cost"] = cost(args.model, [r["text"] for r in all_records], Path(tmp))
-        base = len(all_records)
-        sizes = [base, 2 * base] if quick else [base, 10 * base, 100 * base]
+        sizes = [len(all_records), 2 * len(all_records)] if quick else [100, 1_000, 10_000]
         pool = [r["text"] for r in all_records]
         results["scaling"] = {"runs": [scaling.measure(n, str(args.model), pool, Path(tmp)) for n in sizes]}
     if quick:
