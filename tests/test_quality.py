@@ -27,7 +27,7 @@ def test_shipped_model_keeps_its_committed_held_out_figures(measured, part):
     now = headline(measured[part])
     assert now.keys() == committed.keys()
     for lang, row in committed.items():
-        for key in FLOORED:
+        for key in (k for k in FLOORED if k in row):  # a language with no agreement has no agreement rate
             assert now[lang][key] >= row[key] - MARGIN, (part, lang, key, now[lang][key], row[key])
 
 

@@ -25,7 +25,7 @@ def parts():
 def test_no_held_out_document_or_near_copy_in_train_or_dev(parts):
     held_out = parts["test"] + parts["seeds"]
     training = parts["train"] + parts["dev"]
-    assert len(parts["test"]) >= 100 and len(training) > 600
+    assert len(parts["test"]) >= 100 and len(training) >= 500
     assert not {r["id"] for r in held_out} & {r["id"] for r in training}
     assert not {r["text"] for r in held_out} & {r["text"] for r in training}
     assert shared_passages(held_out, training) == []
