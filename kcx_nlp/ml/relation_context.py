@@ -25,37 +25,60 @@ from .relation_model import (N_PAIR_FEATURES, REL_LABELS, Pair, _single_thread_t
 MARKER_IDS = {label: i + 1 for i, label in enumerate(LABELS)}
 
 
+_NET_CLASS = None
+
+
+def _net_class():
+    """The PyTorch module class, made on first use so that importing kcx_nlp does not import torch.
+
+    It lives at module level as ``SentenceRelationNet`` (see :func:`__getattr__`), so pipelines
+    that hold it pickle (``nlp.pipe(n_process=2)``).
+    """
+    global _NET_CLASS
+    if _NET_CLASS is None:
+        import torch
+
+        class SentenceRelationNet(torch.nn.Module):
+            def __init__(self, width: int, marker_width: int, hidden_width: int, mlp_width: int, dropout: float):
+                super().__init__()
+                self.markers = torch.nn.Embedding(len(MARKER_IDS) + 1, marker_width)
+                self.lstm = torch.nn.LSTM(width + marker_width, hidden_width, batch_first=True, bidirectional=True)
+                pooled = 2 * hidden_width + width
+                self.mlp = torch.nn.Sequential(
+                    torch.nn.Linear(3 * pooled + N_PAIR_FEATURES, mlp_width), torch.nn.ReLU(), torch.nn.Dropout(dropout),
+                    torch.nn.Linear(mlp_width, len(REL_LABELS)))
+
+            def forward(self, X, markers, lengths, pools, feats):
+                n_sents, n_tokens, _ = X.shape
+                inp = torch.cat([X, self.markers(markers)], dim=-1)
+                packed = torch.nn.utils.rnn.pack_padded_sequence(inp, lengths.cpu(), batch_first=True,
+                                                                 enforce_sorted=False)
+                H, _ = self.lstm(packed)
+                H, _ = torch.nn.utils.rnn.pad_packed_sequence(H, batch_first=True, total_length=n_tokens)
+                states = torch.cat([H, X], dim=-1).reshape(n_sents * n_tokens, -1)
+                n_pairs = feats.shape[0]
+                parts = []
+                for k in range(3):  # head, tail, between: weighted sums of token states
+                    pair_idx, token_idx, weight = pools[3 * k], pools[3 * k + 1], pools[3 * k + 2]
+                    out = states.new_zeros((n_pairs, states.shape[1]))
+                    parts.append(out.index_add(0, pair_idx, states[token_idx] * weight.unsqueeze(1)))
+                return self.mlp(torch.cat(parts + [feats], dim=-1))
+
+        SentenceRelationNet.__qualname__ = "SentenceRelationNet"
+        SentenceRelationNet.__module__ = __name__
+        _NET_CLASS = SentenceRelationNet
+    return _NET_CLASS
+
+
+def __getattr__(name: str):
+    if name == "SentenceRelationNet":
+        return _net_class()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 def _torch_net(width: int, marker_width: int, hidden_width: int, mlp_width: int, dropout: float):
-    import torch
-
     _single_thread_torch_in_forked_children()
-
-    class SentenceRelationNet(torch.nn.Module):
-        def __init__(self):
-            super().__init__()
-            self.markers = torch.nn.Embedding(len(MARKER_IDS) + 1, marker_width)
-            self.lstm = torch.nn.LSTM(width + marker_width, hidden_width, batch_first=True, bidirectional=True)
-            pooled = 2 * hidden_width + width
-            self.mlp = torch.nn.Sequential(
-                torch.nn.Linear(3 * pooled + N_PAIR_FEATURES, mlp_width), torch.nn.ReLU(), torch.nn.Dropout(dropout),
-                torch.nn.Linear(mlp_width, len(REL_LABELS)))
-
-        def forward(self, X, markers, lengths, pools, feats):
-            n_sents, n_tokens, _ = X.shape
-            inp = torch.cat([X, self.markers(markers)], dim=-1)
-            packed = torch.nn.utils.rnn.pack_padded_sequence(inp, lengths.cpu(), batch_first=True, enforce_sorted=False)
-            H, _ = self.lstm(packed)
-            H, _ = torch.nn.utils.rnn.pad_packed_sequence(H, batch_first=True, total_length=n_tokens)
-            states = torch.cat([H, X], dim=-1).reshape(n_sents * n_tokens, -1)
-            n_pairs = feats.shape[0]
-            parts = []
-            for k in range(3):  # head, tail, between: weighted sums of token states
-                pair_idx, token_idx, weight = pools[3 * k], pools[3 * k + 1], pools[3 * k + 2]
-                out = states.new_zeros((n_pairs, states.shape[1]))
-                parts.append(out.index_add(0, pair_idx, states[token_idx] * weight.unsqueeze(1)))
-            return self.mlp(torch.cat(parts + [feats], dim=-1))
-
-    return SentenceRelationNet()
+    return _net_class()(width, marker_width, hidden_width, mlp_width, dropout)
 
 
 def _batch(docs: List[Doc], tokvecs: List[Floats2d], pairs: List[List[Pair]], width: int):
