@@ -9,7 +9,7 @@ states (with the tok2vec vectors beside them) over the head span, the tail span 
 between, next to the same pair features as v1. All pairs of a batch are pooled at once with
 index arithmetic on the device (no per-pair host–device copies).
 """
-from typing import List, Optional, Tuple
+from typing import List, Tuple
 
 import numpy
 from spacy.tokens import Doc
@@ -18,8 +18,8 @@ from thinc.api import ArgsKwargs, Model, PyTorchWrapper_v2, torch2xp, xp2torch
 from thinc.types import Floats2d
 
 from ..schema import LABELS
-from .relation_model import (N_PAIR_FEATURES, REL_LABELS, Pair, _single_thread_torch_in_forked_children, candidate_pairs,
-                             pair_features, sentence_spans)
+from .relation_model import (N_PAIR_FEATURES, REL_LABELS, Pair, _init, _single_thread_torch_in_forked_children,
+                             candidate_pairs, no_pairs_output, pair_features, sentence_spans)
 
 #: Entity-marker ids: 0 outside any entity, then one per label.
 MARKER_IDS = {label: i + 1 for i, label in enumerate(LABELS)}
@@ -164,21 +164,12 @@ def relation_scorer_v2(
                  attrs={"max_distance": max_distance, "width": width}, dims={"nO": len(REL_LABELS)}, init=_init)
 
 
-def _init(model: Model, X: Optional[List[Doc]] = None, Y=None) -> Model:
-    model.layers[0].initialize(X=X)
-    return model
-
-
 def _forward(model: Model, docs: List[Doc], is_train: bool):
     tok2vec, net = model.layers
     tokvecs, bp_tokvecs = tok2vec(docs, is_train)
     pairs = [candidate_pairs(doc, model.attrs["max_distance"]) for doc in docs]
     if not any(pairs):
-        def backprop_empty(d_logits: Floats2d) -> List[Doc]:
-            bp_tokvecs([model.ops.alloc2f(*v.shape) for v in tokvecs])
-            return []
-
-        return (model.ops.alloc2f(0, len(REL_LABELS)), pairs), backprop_empty
+        return no_pairs_output(model, tokvecs, bp_tokvecs, pairs)
     inputs, places = _batch(docs, [model.ops.to_numpy(v) for v in tokvecs], pairs, model.attrs["width"])
     logits, bp_net = net(inputs, is_train)
 

@@ -156,19 +156,22 @@ def _init(model: Model, X: Optional[List[Doc]] = None, Y=None) -> Model:
     return model
 
 
+def no_pairs_output(model: Model, tokvecs: List[Floats2d], bp_tokvecs: Callable, pairs: List[List[Pair]]):
+    """The output of a scorer for a batch without candidate pairs: no logits, zero gradients to the tok2vec."""
+    def backprop_empty(d_logits: Floats2d) -> List[Doc]:
+        bp_tokvecs([model.ops.alloc2f(*v.shape) for v in tokvecs])
+        return []
+
+    return (model.ops.alloc2f(0, len(REL_LABELS)), pairs), backprop_empty
+
+
 def _forward(model: Model, docs: List[Doc], is_train: bool):
     tok2vec, mlp = model.layers
     tokvecs, bp_tokvecs = tok2vec(docs, is_train)
     pairs = [candidate_pairs(doc, model.attrs["max_distance"]) for doc in docs]
     X, bp_X = _pair_tensor(model.ops, docs, tokvecs, pairs)
     if X.shape[0] == 0:
-        logits = model.ops.alloc2f(0, len(REL_LABELS))
-
-        def backprop_empty(d_logits: Floats2d) -> List[Doc]:
-            bp_tokvecs([model.ops.alloc2f(*v.shape) for v in tokvecs])
-            return []
-
-        return (logits, pairs), backprop_empty
+        return no_pairs_output(model, tokvecs, bp_tokvecs, pairs)
     logits, bp_mlp = mlp(X, is_train)
 
     def backprop(d_logits: Floats2d) -> List[Doc]:
