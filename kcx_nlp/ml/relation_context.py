@@ -89,32 +89,34 @@ def _batch(docs: List[Doc], tokvecs: List[Floats2d], pairs: List[List[Pair]], wi
     """
     places: List[Tuple[int, int, int]] = []
     row_of = {}
+    sent_of: List[List[Tuple[int, int]]] = []  # per doc: (start, end) of the sentence of each token
     for d, (doc, doc_pairs) in enumerate(zip(docs, pairs)):
-        if not doc_pairs:
-            continue
-        for start, end in sentence_spans(doc):
-            if any(start <= h.start < end for h, _ in doc_pairs):
+        of: List[Tuple[int, int]] = [(0, 0)] * len(doc)
+        if doc_pairs:
+            for start, end in sentence_spans(doc):
+                of[start:end] = [(start, end)] * (end - start)
+            for start, end in sorted({of[h.start] for h, _ in doc_pairs}):
                 row_of[(d, start)] = len(places)
                 places.append((d, start, end))
+        sent_of.append(of)
     n_tokens = max(end - start for _, start, end in places)
     X = numpy.zeros((len(places), n_tokens, width), dtype="float32")
     markers = numpy.zeros((len(places), n_tokens), dtype="int64")
     lengths = numpy.array([end - start for _, start, end in places], dtype="int64")
     for r, (d, start, end) in enumerate(places):
         X[r, :end - start] = tokvecs[d][start:end]
-        for ent in docs[d].ents:
-            if start <= ent.start < end:
-                markers[r, ent.start - start:ent.end - start] = MARKER_IDS[ent.label_]
+    for d, doc in enumerate(docs):
+        for ent in doc.ents if pairs[d] else ():
+            start = sent_of[d][ent.start][0]
+            if (d, start) in row_of:
+                markers[row_of[(d, start)], ent.start - start:ent.end - start] = MARKER_IDS[ent.label_]
     pools = [([], [], []) for _ in range(3)]
     feats = []
     k = 0
     for d, (doc, doc_pairs) in enumerate(zip(docs, pairs)):
-        if not doc_pairs:
-            continue
-        sents = sentence_spans(doc)
-        ent_starts = sorted(e.start for e in doc.ents)
+        ent_starts = sorted(e.start for e in doc.ents) if doc_pairs else []
         for head, tail in doc_pairs:
-            start = next(s for s, e in sents if s <= head.start < e)
+            start = sent_of[d][head.start][0]
             base = row_of[(d, start)] * n_tokens - start
             lo, hi = (head.end, tail.start) if head.start < tail.start else (tail.end, head.start)
             for p, (s, e) in enumerate(((head.start, head.end), (tail.start, tail.end), (lo, hi))):
