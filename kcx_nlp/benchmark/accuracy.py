@@ -27,10 +27,9 @@ HELD_OUT_PARTS = ("test", "seeds")
 
 def load_parts(test: Sequence[Path] = tuple(DEFAULT_TEST), seeds: Optional[Path] = DEFAULT_SEEDS) -> Dict[str, List[dict]]:
     """The held-out records by part (``test``, ``seeds``); a part with no file is left out."""
-    parts = {"test": [r for path in test for r in read_records(path)]}
-    if seeds is not None and Path(seeds).exists():
-        parts["seeds"] = list(read_records(seeds))
-    return {name: records for name, records in parts.items() if records}
+    parts = {"test": [r for path in test for r in read_records(path)],
+             "seeds": list(read_records(seeds)) if seeds is not None and Path(seeds).exists() else []}
+    return {name: parts[name] for name in HELD_OUT_PARTS if parts[name]}
 
 
 def headline(block: Dict[str, Any]) -> Dict[str, Dict[str, float]]:

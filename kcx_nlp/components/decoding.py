@@ -17,18 +17,14 @@ from typing import Dict, List, Optional, Set, Tuple
 
 from spacy.tokens import Span
 
+from ..agreements.build import _ancestors, _key
 from ..extensions import Relation
 
 Key = Tuple[int, int]
 
 
-def _key(span: Span) -> Key:
-    return span.start_char, span.end_char
-
-
 def _lineage(span: Span) -> Tuple[Optional[str], Set[str]]:
     """The gazetteer id of a jurisdiction span and the ids above it (country included)."""
-    from ..agreements.build import _ancestors
     from ..normalize import normalize_jurisdiction
 
     norm = normalize_jurisdiction(span.text) or {}
