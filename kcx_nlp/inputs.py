@@ -90,7 +90,7 @@ def _jsonl_docs(path: Path, encoding: str, errors: str) -> Iterator[InputDoc]:
                 try:
                     obj = json.loads(line)
                 except json.JSONDecodeError as e:
-                    raise InputError(f"{where}: not valid JSON ({e.msg} at column {e.colno})") from None
+                    raise InputError(f"{where}: not valid JSON: {e}") from None
                 if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
                     raise InputError(f"{where}: expected an object with a string 'text'")
                 doc_id = str(obj.get("id", fallback_id))

@@ -50,10 +50,12 @@ def build_wheel(model_dir: Path, output_dir: Path) -> Path:
 
 def main(argv: Optional[List[str]] = None) -> int:
     """Entry point of ``python -m kcx_nlp.package``."""
-    parser = argparse.ArgumentParser(prog="python -m kcx_nlp.package", description=__doc__,
+    from .cli import plain
+
+    parser = argparse.ArgumentParser(prog="python -m kcx_nlp.package", description=plain(__doc__),
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("model", type=Path, nargs="?", default=Path("models/kcx_core"))
-    parser.add_argument("--output", type=Path, default=Path("models"))
+    parser.add_argument("model", type=Path, nargs="?", default=Path("models/kcx_core"), help="trained pipeline folder")
+    parser.add_argument("--output", type=Path, default=Path("models"), help="folder the wheel is written to")
     args = parser.parse_args(argv)
     print(build_wheel(args.model, args.output))
     return 0

@@ -144,7 +144,9 @@ def train(
 
 def main(argv: Optional[List[str]] = None) -> int:
     """Entry point of ``python -m kcx_nlp.train``."""
-    parser = argparse.ArgumentParser(prog="python -m kcx_nlp.train", description=__doc__,
+    from .cli import plain
+
+    parser = argparse.ArgumentParser(prog="python -m kcx_nlp.train", description=plain(__doc__),
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--config", type=Path, default=DEFAULT_CONFIG, help="training config (.cfg)")
     parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help="folder the trained pipeline is saved to")

@@ -22,13 +22,28 @@ def test_extract_txt_and_jsonl_in_input_order(tiny_model, tmp_path, capsys):
     assert rows[2]["entities"] == []
 
 
-def test_extract_csv_to_stdout(tiny_model, tmp_path, capsys):
+def test_extract_csv_has_a_row_per_document_entity_and_relation(tiny_model, tmp_path, capsys):
+    from kcx_nlp.output import DOCUMENT_COLUMNS
+
     model, _ = tiny_model
     (tmp_path / "a.txt").write_text("Seoul Mayor Oh met Beijing Mayor Yin.", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("", encoding="utf-8")
+    out = tmp_path / "o.jsonl"
+    assert main(["extract", str(tmp_path), "--model", str(model), "--gpu", "-1", "-o", str(out)]) == 0
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert main(["extract", str(tmp_path), "--model", str(model), "--gpu", "-1", "--format", "csv"]) == 0
     rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
-    assert len(rows) == 1 and rows[0]["id"] == "a"
-    assert set(rows[0]) >= {"official", "title", "jurisdiction", "date", "agreement", "entities", "relations"}
+    assert list(rows[0]) == DOCUMENT_COLUMNS
+    for record in records:  # nothing dropped: every document, entity and relation has its row
+        mine = [r for r in rows if r["id"] == record["id"]]
+        assert [r["row"] for r in mine].count("document") == 1
+        assert [r["text"] for r in mine if r["row"] == "entity"] == [e["text"] for e in record["entities"]]
+        relations = [r for r in mine if r["row"] == "relation"]
+        assert len(relations) == len(record["relations"])
+        for row, rel in zip(relations, record["relations"]):
+            assert (row["label"], row["head_text"], row["tail_text"]) == (rel["label"], rel["head_text"], rel["tail_text"])
+            assert row["head_text"] == record["entities"][rel["head"]]["text"]
+    assert any(r["row"] == "relation" for r in rows)
 
 
 def test_extract_missing_input_is_a_clean_error(tmp_path, capsys):

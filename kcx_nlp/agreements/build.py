@@ -216,13 +216,15 @@ def _record(doc: Doc, cluster: List[dict]) -> AgreementRecord:
             round(weight[repr(d._.norm)], 6), -(norm_days(d._.norm)[1] - norm_days(d._.norm)[0]).days, -d.start_char))
     elif any(m["dates"] for m in cluster):
         best_date = next(d for m in cluster for d, _ in m["dates"])
+    from ..pipeline import detect_lang
+
     scores = [s for m in cluster for s in m["scores"]]
     evidence = max(cluster, key=lambda m: (len(m["scores"]), -m["span"].start_char))
     return {
         "record_id": None,
         "doc_id": doc.user_data.get("kcx_id"),
         "doc_date": doc.user_data.get("kcx_date"),
-        "lang": doc.user_data.get("kcx_lang"),
+        "lang": doc.user_data.get("kcx_lang") or detect_lang(doc.text),
         "type": cluster[0]["type"],
         "parties": list(parties.values()),
         "signatories": _merge_people([s for m in cluster for s in m["signatories"]]),

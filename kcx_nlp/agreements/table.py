@@ -44,4 +44,4 @@ def write_table(records: Iterable[Dict[str, Any]], out: TextIO, fmt: str = "json
     """Write agreement records to ``out`` as ``jsonl`` or ``csv``; returns the count."""
     from ..output import write_rows
 
-    return write_rows(records, out, fmt, CSV_COLUMNS, csv_row)
+    return write_rows(records, out, fmt, CSV_COLUMNS, lambda record: [csv_row(record)])

@@ -388,7 +388,9 @@ def main(argv: Optional[List[str]] = None) -> int:
     from . import fuzz, scaling, tokenizer_speed
     from .baseline import rules_pipeline
 
-    parser = argparse.ArgumentParser(prog="python -m kcx_nlp.benchmark", description=__doc__,
+    from ..cli import plain
+
+    parser = argparse.ArgumentParser(prog="python -m kcx_nlp.benchmark", description=plain(__doc__),
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--model", type=Path, default=ROOT / "models" / "kcx_core", help="trained pipeline folder")
     parser.add_argument("--test", type=Path, nargs="*", default=DEFAULT_TEST, help="frozen test split files")

@@ -100,7 +100,9 @@ def main(argv: Optional[List[str]] = None) -> int:
     """Entry point: evaluate on test and seeds, update ``metrics.json``, write ``ACCURACY.md``."""
     import spacy
 
-    parser = argparse.ArgumentParser(prog="python -m kcx_nlp.benchmark.accuracy", description=__doc__,
+    from ..cli import plain
+
+    parser = argparse.ArgumentParser(prog="python -m kcx_nlp.benchmark.accuracy", description=plain(__doc__),
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--model", type=Path, default=ROOT / "models" / "kcx_core", help="trained pipeline folder")
     parser.add_argument("--test", type=Path, nargs="*", default=DEFAULT_TEST, help="test split files (default annotations/test/*.jsonl)")

@@ -84,11 +84,13 @@ def run(nlp, n: int, seed: int = 0):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--n", type=int, default=10_000)
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--model", default=str(ROOT / "models" / "kcx_core"))
-    parser.add_argument("--output", type=Path, default=ROOT / "benchmarks" / "results" / "fuzz.json")
+    from ..cli import plain
+
+    parser = argparse.ArgumentParser(prog="python -m kcx_nlp.benchmark.fuzz", description=plain(__doc__), formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--n", type=int, default=10_000, help="number of random inputs to run")
+    parser.add_argument("--seed", type=int, default=0, help="random seed of the generated inputs")
+    parser.add_argument("--model", default=str(ROOT / "models" / "kcx_core"), help="trained pipeline folder")
+    parser.add_argument("--output", type=Path, default=ROOT / "benchmarks" / "results" / "fuzz.json", help="JSON file for the results")
     args = parser.parse_args(argv)
     import kcx_nlp
 

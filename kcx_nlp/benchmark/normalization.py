@@ -249,14 +249,16 @@ def write_report(results: Dict[str, Any], path: Path) -> None:
 
 def main(argv: Optional[List[str]] = None) -> int:
     """Measure and write the report."""
-    parser = argparse.ArgumentParser(prog="python -m kcx_nlp.benchmark.normalization", description=__doc__,
+    from ..cli import plain
+
+    parser = argparse.ArgumentParser(prog="python -m kcx_nlp.benchmark.normalization", description=plain(__doc__),
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--model", type=Path, default=ROOT / "models" / "kcx_core",
                         help="pipeline for the end-to-end seed records ('none' to skip)")
-    parser.add_argument("--seeds", type=Path, default=ROOT / "annotations" / "gold" / "seeds.jsonl")
-    parser.add_argument("--dates", type=Path, default=NORM_DIR / "dates.jsonl")
-    parser.add_argument("--jurisdictions", type=Path, default=NORM_DIR / "jurisdictions.jsonl")
-    parser.add_argument("--out", type=Path, default=ROOT / "benchmarks")
+    parser.add_argument("--seeds", type=Path, default=ROOT / "annotations" / "gold" / "seeds.jsonl", help="gold seed articles")
+    parser.add_argument("--dates", type=Path, default=NORM_DIR / "dates.jsonl", help="date expressions with their expected norms")
+    parser.add_argument("--jurisdictions", type=Path, default=NORM_DIR / "jurisdictions.jsonl", help="jurisdiction spellings with their expected gazetteer entries")
+    parser.add_argument("--out", type=Path, default=ROOT / "benchmarks", help="folder for NORMALIZATION.md and results/normalization.json")
     args = parser.parse_args(argv)
     model = None if str(args.model) == "none" else args.model
     from ..pipeline import load

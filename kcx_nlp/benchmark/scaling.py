@@ -62,10 +62,12 @@ def measure(n: int, model: str, pool, tmp: Path) -> dict:
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 100_000])
-    parser.add_argument("--model", default=str(ROOT / "models" / "kcx_core"))
-    parser.add_argument("--output", type=Path, default=ROOT / "benchmarks" / "results" / "stream_rss.json")
+    from ..cli import plain
+
+    parser = argparse.ArgumentParser(prog="python -m kcx_nlp.benchmark.scaling", description=plain(__doc__), formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 100_000], help="numbers of documents to stream")
+    parser.add_argument("--model", default=str(ROOT / "models" / "kcx_core"), help="trained pipeline folder")
+    parser.add_argument("--output", type=Path, default=ROOT / "benchmarks" / "results" / "stream_rss.json", help="JSON file for the results")
     args = parser.parse_args(argv)
     pool = sentences()
     with tempfile.TemporaryDirectory() as tmp:

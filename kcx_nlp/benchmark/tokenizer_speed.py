@@ -68,10 +68,12 @@ def run(nlp_factory, texts, warm_repeats):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("files", nargs="*", type=Path)
-    parser.add_argument("--warm-repeats", type=int, default=3)
-    parser.add_argument("--output", type=Path, default=ROOT / "benchmarks" / "results" / "tokenizer_speed.json")
+    from ..cli import plain
+
+    parser = argparse.ArgumentParser(prog="python -m kcx_nlp.benchmark.tokenizer_speed", description=plain(__doc__), formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("files", nargs="*", type=Path, help="text files to tokenize (default: the seed articles)")
+    parser.add_argument("--warm-repeats", type=int, default=3, help="timed passes after the first (cold) one")
+    parser.add_argument("--output", type=Path, default=ROOT / "benchmarks" / "results" / "tokenizer_speed.json", help="JSON file for the results")
     args = parser.parse_args(argv)
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})

@@ -184,38 +184,40 @@ def cmd_doccano_import(args: argparse.Namespace) -> int:
 
 def main(argv: Optional[List[str]] = None) -> int:
     """Entry point of ``python -m kcx_nlp.corpus``."""
-    parser = argparse.ArgumentParser(prog="python -m kcx_nlp.corpus", description=__doc__)
+    from ..cli import plain
+
+    parser = argparse.ArgumentParser(prog="python -m kcx_nlp.corpus", description=plain(__doc__))
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("validate", help="check record JSONL files against the guidelines")
-    p.add_argument("files", nargs="+")
+    p.add_argument("files", nargs="+", help="record JSONL files")
     p.add_argument("--no-align", action="store_true", help="skip the token-boundary check")
     p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser("stats", help="documents, entities and relations per label and language")
-    p.add_argument("files", nargs="+")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("files", nargs="+", help="record JSONL files")
+    p.add_argument("--json", action="store_true", help="print the figures as JSON")
     p.set_defaults(func=cmd_stats)
 
     p = sub.add_parser("align", help="share of gold spans on token boundaries, per language")
-    p.add_argument("files", nargs="+")
+    p.add_argument("files", nargs="+", help="record JSONL files")
     p.add_argument("--show", type=int, default=20, help="how many misaligned spans to list")
-    p.add_argument("--min-ratio", type=float, default=0.995)
+    p.add_argument("--min-ratio", type=float, default=0.995, help="exit 1 when a language has fewer spans on token boundaries than this share")
     p.set_defaults(func=cmd_align)
 
     p = sub.add_parser("markup", help="convert inline-markup files to record JSONL")
-    p.add_argument("files", nargs="+")
-    p.add_argument("--output", "-o")
+    p.add_argument("files", nargs="+", help="inline-markup files (.md)")
+    p.add_argument("--output", "-o", help="record JSONL file (default: stdout)")
     p.add_argument("--source-root", help="folder that header 'source=' paths are relative to")
-    p.add_argument("--no-align", action="store_true")
+    p.add_argument("--no-align", action="store_true", help="skip the token-boundary check")
     p.set_defaults(func=cmd_markup)
 
     p = sub.add_parser("split", help="deterministic train/dev split by document")
-    p.add_argument("files", nargs="+")
-    p.add_argument("--train", required=True)
-    p.add_argument("--dev", required=True)
-    p.add_argument("--dev-size", type=float, default=0.2)
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("files", nargs="+", help="record JSONL files")
+    p.add_argument("--train", required=True, help="record JSONL file for the training documents")
+    p.add_argument("--dev", required=True, help="record JSONL file for the dev documents")
+    p.add_argument("--dev-size", type=float, default=0.2, help="share of documents that go to dev")
+    p.add_argument("--seed", type=int, default=0, help="split seed")
     p.set_defaults(func=cmd_split)
 
     p = sub.add_parser("build", help="markup sources -> train/dev/test record files (refused on held-out leaks)")
@@ -229,18 +231,18 @@ def main(argv: Optional[List[str]] = None) -> int:
     p.set_defaults(func=cmd_build)
 
     p = sub.add_parser("docbin", help="convert records to a spaCy DocBin (.spacy)")
-    p.add_argument("files", nargs="+")
-    p.add_argument("--output", "-o", required=True)
+    p.add_argument("files", nargs="+", help="record JSONL files")
+    p.add_argument("--output", "-o", required=True, help=".spacy file to write")
     p.set_defaults(func=cmd_docbin)
 
     p = sub.add_parser("doccano-export", help="write records as doccano relation JSONL")
-    p.add_argument("files", nargs="+")
-    p.add_argument("--output", "-o", required=True)
+    p.add_argument("files", nargs="+", help="record JSONL files")
+    p.add_argument("--output", "-o", required=True, help="doccano JSONL file to write")
     p.set_defaults(func=cmd_doccano_export)
 
     p = sub.add_parser("doccano-import", help="read doccano relation JSONL into records")
-    p.add_argument("files", nargs="+")
-    p.add_argument("--output", "-o", required=True)
+    p.add_argument("files", nargs="+", help="doccano relation JSONL files")
+    p.add_argument("--output", "-o", required=True, help="record JSONL file to write")
     p.add_argument("--lang", choices=["en", "ko", "mixed"], help="language for lines that lack kcx_lang")
     p.add_argument("--date", help="publication date for lines that lack kcx_date")
     p.set_defaults(func=cmd_doccano_import)

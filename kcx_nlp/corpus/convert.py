@@ -52,7 +52,9 @@ def record_to_doc(nlp: Language, record: Record) -> Doc:
 def doc_to_record(doc: Doc, with_text: bool = False, with_scores: bool = False, with_norm: bool = False) -> Record:
     """Turn a ``Doc`` back into a record (entities sorted by offset).
 
-    ``with_text`` adds each entity's ``text``; ``with_scores`` adds relation ``score``;
+    ``with_text`` adds each entity's ``text`` and each relation's ``head_text``, ``head_label``,
+    ``tail_text`` and ``tail_label`` (readable without looking up indexes); ``with_scores`` adds
+    relation ``score``;
     ``with_norm`` adds each entity's ``norm`` (:mod:`kcx_nlp.normalize`).
     """
     ents = sorted(doc.ents, key=lambda s: (s.start_char, s.end_char))
@@ -72,6 +74,9 @@ def doc_to_record(doc: Doc, with_text: bool = False, with_scores: bool = False, 
         if head is None or tail is None:
             continue  # a relation whose endpoint is no longer an entity cannot be expressed
         item = {"head": head, "tail": tail, "label": rel.label}
+        if with_text:
+            item.update(head_text=ents[head].text, head_label=ents[head].label_,
+                        tail_text=ents[tail].text, tail_label=ents[tail].label_)
         if with_scores:
             item["score"] = round(rel.score, 4)
         relations.append(item)
