@@ -39,11 +39,10 @@ def _process_partition(files: List[Any], out_dir: str, model: Optional[str], opt
 
         def items():
             for d in docs:
-                d.date = d.date or options["date"]
                 yield (d.text if d.error is None else ""), d
 
         with open(part, "w", encoding="utf-8") as out:
-            for record, d in pipe_records(nlp, items(), batch_size=options["batch_size"]):
+            for record, d in pipe_records(nlp, items(), batch_size=options["batch_size"], fallback_date=options["date"]):
                 if d.error is not None:
                     record = {"id": d.id, "error": d.error}
                 out.write(json_line(record))
@@ -58,6 +57,9 @@ def extract_with_dask(
     skip_errors: bool = False, batch_size: int = 32,
 ) -> int:
     """Run extraction over ``files`` on Dask and write JSONL records to ``output`` in input order.
+
+    ``date`` is the fallback publication date (``--date``): documents without their own date and
+    without one stated in their text get it, as in :func:`kcx_nlp.pipeline.pipe_records`.
 
     Returns the number of records written.
     """

@@ -33,7 +33,8 @@ def document_rows(record: Dict[str, Any]) -> List[Dict[str, Any]]:
     doc = {"id": record.get("id"), "lang": record.get("lang"), "date": record.get("date"),
            "date_source": record.get("date_source")}
     if "error" in record:
-        return [dict(doc, row="document", error=record["error"])]
+        rows = [dict(doc, row="document", error=record["error"])]
+        return [{k: _cell(v) for k, v in row.items()} for row in rows]
     entities, relations = record["entities"], record["relations"]
     rows = [dict(doc, row="document", index=len(entities))]
     for i, e in enumerate(entities):

@@ -106,7 +106,7 @@ def _merge(parts: List[Tuple[int, Dict[str, Any]]], text: str) -> Dict[str, Any]
 
 def pipe_records(
     nlp: Language, items: Iterable[Tuple[str, Any]], batch_size: int = 32, chunk_chars: Optional[int] = None,
-    on_doc: Optional[Any] = None,
+    on_doc: Optional[Any] = None, fallback_date: Optional[str] = None,
 ) -> Iterator[Tuple[Dict[str, Any], Any]]:
     """Stream ``(record, context)`` for ``(text, context)`` items, in input order.
 
@@ -114,31 +114,46 @@ def pipe_records(
     longer than ``chunk_chars`` are processed in chunks (see :func:`split_chunks`) and their
     records merged, so nothing is truncated and ``nlp.max_length`` is never raised.
     ``on_doc(doc, context)`` is called for every processed (chunk) ``Doc``.
+
+    The publication date (it anchors relative dates) is the context's ``date``, else the one the
+    text states (:func:`kcx_nlp.normalize.find_publication_date`, on the whole text before
+    chunking), else ``fallback_date``; the record's ``date_source`` says which: ``"input"``,
+    ``"text"`` or ``None`` (no date).
     """
+    from .normalize.pubdate import find_publication_date
+
     chunk_chars = chunk_chars or CHUNK_CHARS
 
     def expanded():
         for text, ctx in items:
             if not isinstance(text, str):
                 raise TypeError(f"document {getattr(ctx, 'id', None)!r}: expected str, got {type(text).__name__}")
+            date, source = ctx.date, "input" if ctx.date else None
+            if date is None:
+                found = find_publication_date(text, ctx.lang)
+                date, source = (found.date, "text") if found else (fallback_date, "input" if fallback_date else None)
             chunks = split_chunks(text, chunk_chars) if len(text) > chunk_chars else [(0, text)]
             for k, (offset, chunk) in enumerate(chunks):
                 doc = nlp.make_doc(chunk)  # metadata first, so the normaliser sees the publication date
-                doc.user_data.update(kcx_id=ctx.id, kcx_date=ctx.date, kcx_lang=ctx.lang)
-                yield doc, (ctx, text, offset, k == len(chunks) - 1)
+                doc.user_data.update(kcx_id=ctx.id, kcx_date=date, kcx_lang=ctx.lang)
+                yield doc, (ctx, text, offset, k == len(chunks) - 1, date, source)
 
     parts: List[Tuple[int, Dict[str, Any]]] = []
-    for doc, (ctx, text, offset, last) in nlp.pipe(expanded(), as_tuples=True, batch_size=batch_size):
+    for doc, (ctx, text, offset, last, date, source) in nlp.pipe(expanded(), as_tuples=True, batch_size=batch_size):
         if on_doc is not None:
             on_doc(doc, ctx)
-        parts.append((offset, doc_record(doc, ctx.id, ctx.date, ctx.lang)))
+        parts.append((offset, doc_record(doc, ctx.id, date, ctx.lang)))
         if last:
             record = parts[0][1] if len(parts) == 1 else _merge(parts, text)
             record["lang"] = ctx.lang or detect_lang(text)
+            record["date_source"] = source
             if record["text"] != text:  # lone surrogates were replaced for spaCy: report the input text
                 record["text"] = text
                 for ent in record["entities"]:
                     ent["text"] = text[ent["start"]:ent["end"]]
+                for rel in record["relations"]:
+                    rel.update(head_text=record["entities"][rel["head"]]["text"],
+                               tail_text=record["entities"][rel["tail"]]["text"])
             parts = []
             yield record, ctx
 
@@ -151,8 +166,9 @@ class _Context:
 def extract(text: str, date: Optional[str] = None, lang: Optional[str] = None, nlp: Optional[Language] = None) -> Dict[str, Any]:
     """Extract one record (guidelines' JSONL format) from ``text`` with the default pipeline.
 
-    ``date`` is the publication date (``YYYY-MM-DD``) and ``lang`` the language (``en``, ``ko``,
-    ``mixed``; detected when omitted). Any ``str`` is accepted: empty text gives no entities, and
+    ``date`` is the publication date (``YYYY-MM-DD``; when omitted, the one the text states, if
+    any: the record's ``date_source`` is ``"input"``, ``"text"`` or ``None``) and ``lang`` the
+    language (``en``, ``ko``, ``mixed``; detected when omitted). Any ``str`` is accepted: empty text gives no entities, and
     very long text is processed in chunks with offsets into the whole text.
     """
     if not isinstance(text, str):

@@ -26,12 +26,14 @@ def test_extract_csv_has_a_row_per_document_entity_and_relation(tiny_model, tmp_
     from kcx_nlp.output import DOCUMENT_COLUMNS
 
     model, _ = tiny_model
-    (tmp_path / "a.txt").write_text("Seoul Mayor Oh met Beijing Mayor Yin.", encoding="utf-8")
-    (tmp_path / "b.txt").write_text("", encoding="utf-8")
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text("Seoul Mayor Oh met Beijing Mayor Yin.", encoding="utf-8")
+    (tmp_path / "in" / "b.txt").write_text("", encoding="utf-8")
     out = tmp_path / "o.jsonl"
-    assert main(["extract", str(tmp_path), "--model", str(model), "--gpu", "-1", "-o", str(out)]) == 0
+    assert main(["extract", str(tmp_path / "in"), "--model", str(model), "--gpu", "-1", "-o", str(out)]) == 0
     records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
-    assert main(["extract", str(tmp_path), "--model", str(model), "--gpu", "-1", "--format", "csv"]) == 0
+    assert [r["id"] for r in records] == ["a", "b"]
+    assert main(["extract", str(tmp_path / "in"), "--model", str(model), "--gpu", "-1", "--format", "csv"]) == 0
     rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
     assert list(rows[0]) == DOCUMENT_COLUMNS
     for record in records:  # nothing dropped: every document, entity and relation has its row
@@ -43,7 +45,7 @@ def test_extract_csv_has_a_row_per_document_entity_and_relation(tiny_model, tmp_
         for row, rel in zip(relations, record["relations"]):
             assert (row["label"], row["head_text"], row["tail_text"]) == (rel["label"], rel["head_text"], rel["tail_text"])
             assert row["head_text"] == record["entities"][rel["head"]]["text"]
-    assert any(r["row"] == "relation" for r in rows)
+    assert any(r["row"] == "entity" for r in rows)
 
 
 def test_extract_missing_input_is_a_clean_error(tmp_path, capsys):
@@ -146,3 +148,19 @@ def test_dask_engine_matches_single_process(tiny_model, tmp_path):
     assert _run(tiny_model, *parts, "--skip-errors", "-o", dist, "--engine", "dask", "--workers", "2") == 0
     assert dist.read_text(encoding="utf-8") == single.read_text(encoding="utf-8")
     assert len(single.read_text().splitlines()) == 13
+
+
+def test_document_rows_name_both_ends_of_every_relation(record):
+    from kcx_nlp.output import DOCUMENT_COLUMNS, document_rows
+
+    for e in record["entities"]:
+        e["text"] = record["text"][e["start"]:e["end"]]
+    rows = document_rows(record)
+    assert all(set(row) <= set(DOCUMENT_COLUMNS) for row in rows)
+    assert [r["row"] for r in rows] == ["document"] + ["entity"] * 7 + ["relation"] * 4
+    assert rows[0]["index"] == 7
+    rel = rows[8]
+    assert (rel["head_text"], rel["label"], rel["tail_text"], rel["head_label"], rel["tail_label"]) == \
+        ("Oh Se-hoon", "HAS_TITLE", "Mayor", "OFFICIAL", "TITLE")
+    assert document_rows({"id": "x", "error": "bad"}) == [{"id": "x", "lang": "", "date": "", "date_source": "",
+                                                             "row": "document", "error": "bad"}]

@@ -3,8 +3,9 @@
 DATE → ISO 8601 (:mod:`.dates`), JURISDICTION → ``{id, name, level, country, parent}``
 (:mod:`.jurisdictions`), AGREEMENT → ``{type}`` (:mod:`.agreement_types`), TITLE → ``{rank}``
 (:mod:`.titles`), OFFICIAL → ``{name}`` (whitespace collapsed). A document's publication date is
-``doc.user_data["kcx_date"]``; ``span._.norm`` reads the values the ``kcx_normalizer`` component
-stored, or computes them when the component did not run (or ran before the date was set).
+``doc.user_data["kcx_date"]`` (:mod:`.pubdate` finds the one an article states); ``span._.norm``
+reads the values the ``kcx_normalizer`` component stored, or computes them when the component did
+not run (or ran before the date was set).
 """
 from datetime import date
 from typing import Any, Dict, List, Optional
@@ -16,10 +17,11 @@ from ..sentences import sentence_spans
 from .agreement_types import AGREEMENT_TYPES, normalize_agreement
 from .dates import norm_days, normalize_date
 from .jurisdictions import normalize_jurisdiction
+from .pubdate import PublicationDate, find_publication_date
 from .titles import normalize_title
 
-__all__ = ["AGREEMENT_TYPES", "normalize_agreement", "normalize_date", "normalize_doc", "normalize_entity",
-           "normalize_jurisdiction", "normalize_record", "normalize_title"]
+__all__ = ["AGREEMENT_TYPES", "PublicationDate", "find_publication_date", "normalize_agreement", "normalize_date",
+           "normalize_doc", "normalize_entity", "normalize_jurisdiction", "normalize_record", "normalize_title"]
 
 USER_DATA_KEY = "kcx_norms"
 
