@@ -74,6 +74,24 @@ def _latin_tokenizer(vocab: Vocab) -> Tokenizer:
     )
 
 
+def _split_name(word: str, morphs: Sequence[Any]) -> bool:
+    """Whether Kiwi cut a three-syllable personal name after its second syllable (김진|곤, 최영|일):
+    a proper noun of two syllables starting with a common surname and not a place in the gazetteers
+    (인천|서, 강원|서), one more noun syllable, then the end of the word or a particle."""
+    from .gazetteer import HANGUL_SURNAMES, default_gazetteer, normalize_surface
+
+    if len(morphs) < 2 or len(word) < 3 or word[0] not in HANGUL_SURNAMES:
+        return False
+    first, second = morphs[0], morphs[1]
+    if (first.start, first.len, first.tag) != (0, 2, "NNP") or (second.start, second.len) != (2, 1):
+        return False
+    if not (second.tag.startswith("NN") or second.tag == "NR") or not SYLLABLE_RE.match(word[2]):
+        return False
+    if not (len(word) == 3 if len(morphs) == 2 else morphs[2].start == 3 and morphs[2].tag.startswith("J")):
+        return False
+    return normalize_surface(word[:2]) not in default_gazetteer().table()
+
+
 class BilingualTokenizer:
     """Korean/English tokenizer producing a spaCy ``Doc`` whose text equals the input."""
 
@@ -86,6 +104,7 @@ class BilingualTokenizer:
         kiwi_multi_dict: bool = False,
         split_suffixes: Sequence[str] = DEFAULT_SPLIT_SUFFIXES,
         cache_size: int = 200_000,
+        keep_names: bool = False,
     ) -> None:
         self.vocab = vocab
         self.kiwi_model_type = kiwi_model_type
@@ -93,6 +112,7 @@ class BilingualTokenizer:
         self.kiwi_multi_dict = kiwi_multi_dict
         self.split_suffixes = tuple(sorted(set(split_suffixes), key=lambda x: (-len(x), x)))
         self.cache_size = cache_size
+        self.keep_names = keep_names
         self._latin = _latin_tokenizer(vocab)
         self._kiwi: Any = None
         self._setup_cache()
@@ -134,6 +154,7 @@ class BilingualTokenizer:
             "kiwi_multi_dict": self.kiwi_multi_dict,
             "split_suffixes": list(self.split_suffixes),
             "cache_size": self.cache_size,
+            "keep_names": self.keep_names,
         }
 
     def _apply_settings(self, settings: Dict[str, Any]) -> None:
@@ -142,6 +163,7 @@ class BilingualTokenizer:
         self.kiwi_multi_dict = settings.get("kiwi_multi_dict", self.kiwi_multi_dict)
         self.split_suffixes = tuple(sorted(set(settings.get("split_suffixes", self.split_suffixes)), key=lambda x: (-len(x), x)))
         self.cache_size = settings.get("cache_size", self.cache_size)
+        self.keep_names = settings.get("keep_names", False)  # pipelines saved before the setting existed: off
         self._kiwi = None
         self._setup_cache()
 
@@ -165,6 +187,8 @@ class BilingualTokenizer:
             for start, end in units:
                 cuts.add(start)
                 cuts.add(end)
+            if self.keep_names and _split_name(word, morphs):
+                cuts.discard(2)
             for tok in morphs:
                 if tok.len >= 3 and tok.tag.startswith("NN"):
                     end = tok.start + tok.len
@@ -250,8 +274,10 @@ def create_bilingual_tokenizer(
     kiwi_multi_dict: bool = False,
     split_suffixes: Optional[List[str]] = None,
     cache_size: int = 200_000,
+    keep_names: bool = False,
 ) -> Callable[[Any], BilingualTokenizer]:
-    """Registry entry: build the :class:`BilingualTokenizer` for a pipeline's vocab."""
+    """Registry entry: build the :class:`BilingualTokenizer` for a pipeline's vocab. ``keep_names``
+    keeps three-syllable Korean personal names that Kiwi cuts in two (김진|곤) as one token."""
 
     def make(nlp: Any) -> BilingualTokenizer:
         return BilingualTokenizer(
@@ -261,6 +287,7 @@ def create_bilingual_tokenizer(
             kiwi_multi_dict=kiwi_multi_dict,
             split_suffixes=DEFAULT_SPLIT_SUFFIXES if split_suffixes is None else split_suffixes,
             cache_size=cache_size,
+            keep_names=keep_names,
         )
 
     return make

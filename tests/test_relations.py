@@ -58,3 +58,20 @@ def test_augmentation_rebuilds_offsets_and_particles():
     new, mapping = replace_mentions(text, [(0, 3, "J"), (5, 9, "J")], lambda l, s: {"광주시": "서울", "칭다오시": "부산"}[s])
     assert new == "서울은 부산과 자매결연을 맺었다"
     assert [new[a:b] for a, b in mapping.values()] == ["서울", "부산"]
+
+
+def test_augmentation_wraps_variants_in_page_chrome(nlp, record):
+    from spacy.training import Example
+
+    from kcx_nlp.corpus import record_to_doc
+    from kcx_nlp.extensions import USER_DATA_KEY
+    from kcx_nlp.training.augment import PAGE_CHROME, create_mention_replace
+
+    augment = create_mention_replace(level=1.0, replace_prob=0.0, seed=1, chrome=1.0)
+    ref = record_to_doc(nlp, record)
+    original, variant = list(augment(nlp, Example(nlp.make_doc(ref.text), ref)))
+    doc = variant.reference
+    assert doc.text != ref.text and record["text"] in doc.text
+    assert any(line in PAGE_CHROME for line in doc.text.splitlines())
+    assert [(e.text, e.label_) for e in doc.ents] == [(e.text, e.label_) for e in ref.ents]  # chrome adds no entity
+    assert len(doc.user_data[USER_DATA_KEY]) == len(ref.user_data[USER_DATA_KEY])

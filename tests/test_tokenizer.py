@@ -139,3 +139,24 @@ def test_masking_hangul_keeps_spacys_splits(nlp, text):
     tok = nlp.tokenizer
     masked = [(t.idx, len(t)) for t in tok._latin(mask_syllables(text))]
     assert masked == [(t.idx, len(t)) for t in tok._latin(text)]
+
+
+def test_keep_names_keeps_three_syllable_names_whole():
+    from spacy.vocab import Vocab
+
+    from kcx_nlp.tokenizer import BilingualTokenizer
+
+    text = "김진곤 부시장과 최영일은 인천서 만났다. 이번에 정부와"
+    plain = [t.text for t in BilingualTokenizer(Vocab())(text)]
+    kept = [t.text for t in BilingualTokenizer(Vocab(), keep_names=True)(text)]
+    assert plain[:2] == ["김진", "곤"]  # Kiwi cuts the name after two syllables
+    assert kept == ["김진곤", "부시장", "과", "최영일", "은", "인천", "서", "만났", "다", ".", "이번", "에", "정부", "와"]
+
+
+def test_keep_names_is_saved_with_the_tokenizer(tmp_path):
+    from spacy.vocab import Vocab
+
+    from kcx_nlp.tokenizer import BilingualTokenizer
+
+    BilingualTokenizer(Vocab(), keep_names=True).to_disk(tmp_path / "tok")
+    assert BilingualTokenizer(Vocab()).from_disk(tmp_path / "tok").keep_names is True

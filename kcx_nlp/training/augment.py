@@ -6,7 +6,9 @@ JURISDICTION/TITLE/AGREEMENT span is replaced (with probability ``replace_prob``
 of the same label and script from the gazetteer, and each OFFICIAL by another official's name
 seen earlier in training. Offsets of entities and relations are recomputed; a Korean particle
 right after a replaced span is switched to the allomorph that fits the new final syllable
-(은/는, 이/가, 을/를, 과/와).
+(은/는, 이/가, 을/를, 과/와). With probability ``chrome``, the variant is also wrapped in lines of
+web-page chrome (menus, share buttons, comment counters, copyright lines), which carry no entities:
+articles taken from web pages come with them, and a capitalised menu word is not an official.
 """
 import random
 from typing import Callable, Dict, Iterator, List, Tuple
@@ -45,6 +47,33 @@ def _fix_particle(new_surface: str, following: str) -> str:
     return particle + following[1:]
 
 
+#: Lines of web-page furniture, written for the project (no entity in any of them).
+PAGE_CHROME = (
+    "Skip to main content", "Go to top", "Back to Top", "Menu", "Search", "Share", "Print", "Email this article",
+    "Font size", "A+ A-", "Subscribe", "Log in", "Sign up", "Follow us", "Most Read", "Most viewed",
+    "Related Articles", "Advertisement", "Previous article", "Next article", "Comments (0)", "Leave a comment",
+    "Copy link", "Listen to this article", "Latest News", "Trending", "Top", "Home", "News", "Politics", "Society",
+    "Reporter's other articles", "All rights reserved.", "Copyright (c) All rights reserved.",
+    "Unauthorized reproduction and redistribution prohibited.", "Terms of Use | Privacy Policy",
+    "Photo enlarge", "Close", "Toggle navigation", "Join the conversation", "Write a comment (0/300 characters)",
+    "본문 바로가기", "메뉴 바로가기", "전체메뉴", "검색", "공유하기", "글자크기 조절", "인쇄하기", "스크랩", "구독",
+    "댓글 0", "댓글 쓰기 (0/300자)", "많이 본 뉴스", "이 기사를 공유합니다", "기자의 다른 기사", "이전 기사", "다음 기사",
+    "무단전재 및 재배포 금지", "저작권자 © 무단 전재-재배포, AI 학습 및 활용 금지", "닫기", "사진 확대", "맨위로",
+    "페이스북", "트위터", "카카오톡", "URL 복사", "좋아요 0", "관련기사", "최신기사", "홈 > 뉴스 > 지역",
+)
+
+
+def add_page_chrome(rng: random.Random) -> Tuple[str, str]:
+    """A prefix and a suffix of chrome lines (either may be empty) to put around an article."""
+    def lines() -> str:
+        return "\n".join(rng.sample(PAGE_CHROME, rng.randint(1, 4)))
+
+    where = rng.random()
+    prefix = lines() + "\n\n" if where < 0.7 else ""
+    suffix = "\n\n" + lines() if where > 0.4 else ""
+    return prefix, suffix
+
+
 def replace_mentions(text: str, ents: List[Tuple[int, int, str]], choose: Callable[[str, str], str]):
     """Rebuild ``text`` with some entities replaced.
 
@@ -77,7 +106,7 @@ def replace_mentions(text: str, ents: List[Tuple[int, int, str]], choose: Callab
 
 @registry.augmenters("kcx.MentionReplace.v1")
 def create_mention_replace(
-    level: float = 0.3, replace_prob: float = 0.5, seed: int = 0
+    level: float = 0.3, replace_prob: float = 0.5, seed: int = 0, chrome: float = 0.0
 ) -> Callable[[Language, Example], Iterator[Example]]:
     """Registry entry of the augmenter (deterministic for a given seed and example order)."""
     rng = random.Random(seed)
@@ -112,6 +141,10 @@ def create_mention_replace(
             return
         ents = [(e.start_char, e.end_char, e.label_) for e in ref.ents]
         text, mapping = replace_mentions(ref.text, ents, choose)
+        if chrome and rng.random() < chrome:
+            prefix, suffix = add_page_chrome(rng)
+            text = prefix + text + suffix
+            mapping = {old: (start + len(prefix), end + len(prefix)) for old, (start, end) in mapping.items()}
         if text == ref.text:
             return
         doc = nlp.make_doc(text)
