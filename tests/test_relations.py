@@ -1,3 +1,4 @@
+import pytest
 from kcx_nlp.corpus import record_to_doc
 from kcx_nlp.ml.relation_model import N_PAIR_FEATURES, candidate_pairs, pair_features
 from kcx_nlp.sentences import sentence_starts
@@ -75,3 +76,21 @@ def test_augmentation_wraps_variants_in_page_chrome(nlp, record):
     assert any(line in PAGE_CHROME for line in doc.text.splitlines())
     assert [(e.text, e.label_) for e in doc.ents] == [(e.text, e.label_) for e in ref.ents]  # chrome adds no entity
     assert len(doc.user_data[USER_DATA_KEY]) == len(ref.user_data[USER_DATA_KEY])
+
+
+def test_training_candidates_can_be_the_ner_predictions(nlp, record):
+    from spacy.training import Example
+
+    from kcx_nlp.components.relation_extractor import RelationExtractor
+    from kcx_nlp.corpus import record_to_doc
+
+    ref = record_to_doc(nlp, record)
+    predicted = nlp.make_doc(ref.text)
+    predicted.ents = [predicted.char_span(0, 5, label="JURISDICTION"), predicted.char_span(12, 22, label="OFFICIAL")]
+    eg = Example(predicted, ref)
+    on_predictions = RelationExtractor(nlp.vocab, model=None, predicted_entities=1.0)
+    assert [e.text for e in on_predictions._training_docs([eg])[0].ents] == ["Seoul", "Oh Se-hoon"]
+    on_gold = RelationExtractor(nlp.vocab, model=None, predicted_entities=0.0)
+    assert len(on_gold._training_docs([eg])[0].ents) == 7
+    with pytest.raises(ValueError, match="predicted_entities"):
+        RelationExtractor(nlp.vocab, model=None, predicted_entities=1.5)

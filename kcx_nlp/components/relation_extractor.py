@@ -11,8 +11,13 @@ With ``decode = true`` (the default), the scored pairs of a document then go thr
 (one title and one jurisdiction per official mention, no party that only locates another, a lone
 party completed by the best second one); ``decode = false`` keeps every pair above its threshold.
 
-During training the gold entities are used as candidates (the NER is trained alongside).
+During training the gold entities are the candidates, except in a share ``predicted_entities`` of the
+documents, where the NER's own predictions are (pairs of spans that are not both gold entities are
+negatives): the scorer then learns on the entities it will meet at run time, spurious and misplaced
+ones included. That needs ``annotating_components = ["tok2vec", "ner"]`` in ``[training]``, so that
+the predicted documents carry the NER's entities during training.
 """
+import random
 from itertools import islice
 from typing import Any, Callable, Dict, Iterable, List, Optional, Tuple
 
@@ -46,15 +51,17 @@ DEFAULT_MODEL_CONFIG = Config().from_str(DEFAULT_MODEL)["model"]
 
 @Language.factory(
     "kcx_relation_extractor",
-    default_config={"model": DEFAULT_MODEL_CONFIG, "threshold": 0.5, "decode": True, "second_party": 0.5},
+    default_config={"model": DEFAULT_MODEL_CONFIG, "threshold": 0.5, "decode": True, "second_party": 0.5,
+                    "predicted_entities": 0.0},
     assigns=["doc._.relations"],
     requires=["doc.ents"],
     default_score_weights={"rel_micro_f": 1.0, "rel_micro_p": 0.0, "rel_micro_r": 0.0},
 )
 def make_relation_extractor(nlp: Language, name: str, model: Model, threshold: float, decode: bool,
-                            second_party: float) -> "RelationExtractor":
+                            second_party: float, predicted_entities: float) -> "RelationExtractor":
     """Factory of the relation extractor."""
-    return RelationExtractor(nlp.vocab, model, name, threshold=threshold, decode=decode, second_party=second_party)
+    return RelationExtractor(nlp.vocab, model, name, threshold=threshold, decode=decode, second_party=second_party,
+                             predicted_entities=predicted_entities)
 
 
 def _sigmoid(x: numpy.ndarray) -> numpy.ndarray:
@@ -70,8 +77,11 @@ class RelationExtractor(TrainablePipe):
     """Scores candidate entity pairs and writes ``doc._.relations``."""
 
     def __init__(self, vocab: Vocab, model: Model, name: str = "kcx_relation_extractor", *, threshold: float = 0.5,
-                 decode: bool = True, second_party: float = 0.5):
+                 decode: bool = True, second_party: float = 0.5, predicted_entities: float = 0.0):
+        if not 0.0 <= predicted_entities <= 1.0:
+            raise ValueError(f"{name}: predicted_entities must be between 0 and 1, got {predicted_entities}")
         self.vocab = vocab
+        self.predicted_entities = predicted_entities
         self.model = model
         self.name = name
         self.decode = decode
@@ -113,6 +123,16 @@ class RelationExtractor(TrainablePipe):
             docs.append(doc)
         return docs
 
+    def _training_docs(self, examples: List[Example]) -> List[Doc]:
+        """The candidates of each training document: the NER's predicted entities for a share
+        ``predicted_entities`` of the documents (when the NER has annotated them), else the gold ones."""
+        docs = []
+        for eg in examples:
+            use_predicted = self.predicted_entities > 0 and eg.predicted.has_annotation("ENT_IOB") \
+                and random.random() < self.predicted_entities
+            docs.append(eg.predicted if use_predicted else self._with_gold_entities([eg])[0])
+        return docs
+
     def _truth(self, examples: List[Example], pairs) -> Tuple[numpy.ndarray, numpy.ndarray]:
         rows = sum(len(p) for p in pairs)
         truth = numpy.zeros((rows, len(REL_LABELS)), dtype="float32")
@@ -142,12 +162,12 @@ class RelationExtractor(TrainablePipe):
 
     def update(self, examples: Iterable[Example], *, drop: float = 0.0, sgd: Optional[Optimizer] = None,
                losses: Optional[Dict[str, float]] = None) -> Dict[str, float]:
-        """Learn from a batch of examples, using their gold entities as candidates."""
+        """Learn from a batch of examples (candidates: see :meth:`_training_docs`)."""
         losses = {} if losses is None else losses
         losses.setdefault(self.name, 0.0)
         examples = list(examples)
         validate_examples(examples, "RelationExtractor.update")
-        docs = self._with_gold_entities(examples)
+        docs = self._training_docs(examples)
         if not any(len(d.ents) > 1 for d in docs):
             return losses
         set_dropout_rate(self.model, drop)
