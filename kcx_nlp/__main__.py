@@ -1,5 +1,6 @@
 """``python -m kcx_nlp extract INPUT...``: one record per input document (or, with ``--records``, per
-agreement), as JSONL or CSV; ``python -m kcx_nlp records build|merge``: agreement records from them."""
+agreement), as JSONL or CSV, and with ``--db`` into an agreements database; ``python -m kcx_nlp records
+build|merge``: agreement records from them; ``records query``: agreements stored in a database."""
 import argparse
 import json
 import re
@@ -7,40 +8,23 @@ import sys
 from pathlib import Path
 from typing import Any, Dict, Iterable, List, Optional, TextIO
 
-from .schema import LABELS
 
-CSV_COLUMNS = ["id", "lang", "date"] + [label.lower() for label in LABELS] + ["entities", "relations"]
-
-
-def csv_row(record: Dict[str, Any]) -> Dict[str, str]:
-    """One CSV row per document: entity texts per label joined by ' | ', full JSON alongside."""
-    row = {"id": record["id"], "lang": record["lang"], "date": record.get("date") or ""}
-    for label in LABELS:
-        row[label.lower()] = " | ".join(e["text"] for e in record["entities"] if e["label"] == label)
-    row["entities"] = json.dumps(record["entities"], ensure_ascii=False)
-    row["relations"] = json.dumps(record["relations"], ensure_ascii=False)
-    return row
-
-
-def _document_row(record: Dict[str, Any]) -> Dict[str, str]:
-    return {"id": record["id"], "error": record["error"]} if "error" in record else csv_row(record)
-
-
-def _agreement_row(record: Dict[str, Any]) -> Dict[str, str]:
+def _agreement_rows(record: Dict[str, Any]) -> List[Dict[str, str]]:
     from .agreements.table import csv_row as agreement_row
 
-    return {"doc_ids": str(record["doc_id"]), "error": record["error"]} if "error" in record else agreement_row(record)
+    return [{"doc_ids": str(record["doc_id"]), "error": record["error"]} if "error" in record else agreement_row(record)]
 
 
 def write_records(records: Iterable[Dict[str, Any]], out: TextIO, fmt: str, agreements: bool = False) -> int:
     """Write document records (or, with ``agreements``, agreement records) to ``out`` as JSONL or
-    CSV, error records included; returns the count."""
+    CSV (layouts: :data:`kcx_nlp.output.DOCUMENT_COLUMNS`, :data:`kcx_nlp.agreements.CSV_COLUMNS`),
+    error records included; returns the record count."""
     from .agreements.table import CSV_COLUMNS as AGREEMENT_COLUMNS
-    from .output import write_rows
+    from .output import DOCUMENT_COLUMNS, document_rows, write_rows
 
     if agreements:
-        return write_rows(records, out, fmt, AGREEMENT_COLUMNS + ["error"], _agreement_row)
-    return write_rows(records, out, fmt, CSV_COLUMNS + ["error"], _document_row)
+        return write_rows(records, out, fmt, AGREEMENT_COLUMNS + ["error"], _agreement_rows)
+    return write_rows(records, out, fmt, DOCUMENT_COLUMNS, document_rows)
 
 
 def _done_ids(path: Path) -> set:
@@ -62,6 +46,11 @@ def cmd_records(args: argparse.Namespace) -> int:
     from .agreements import merge_records, records_from_record, write_table
     from .corpus.records import CorpusError, iter_jsonl
 
+    if args.action == "query":
+        return _query(args)
+    if not args.inputs:
+        print(f"error: records {args.action} needs input files", file=sys.stderr)
+        return 2
     try:
         rows = [row for path in args.inputs for _, row in iter_jsonl(path)]
     except (OSError, CorpusError) as e:
@@ -90,6 +79,37 @@ def cmd_records(args: argparse.Namespace) -> int:
     return 0
 
 
+def _query(args: argparse.Namespace) -> int:
+    """``records query``: merged agreements from a database written by ``extract --db``."""
+    from .agreements import write_table
+
+    if args.inputs or not args.db:
+        print("error: records query reads --db DATABASE, not input files", file=sys.stderr)
+        return 2
+    if "://" not in args.db and not Path(args.db).is_file():
+        print(f"error: {args.db}: no such database file", file=sys.stderr)
+        return 2
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from .agreements.store import AgreementStore, StoreError
+
+    try:
+        with AgreementStore(args.db) as store:
+            found = store.query(party=args.party, country=args.country, type=args.type, since=args.since,
+                                until=args.until)
+    except (StoreError, ValueError, SQLAlchemyError) as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    out = open(args.output, "w", encoding="utf-8", newline="") if args.output else sys.stdout
+    try:
+        write_table(found, out, args.format)
+    finally:
+        if args.output:
+            out.close()
+    print(f"{len(found)} agreement(s)", file=sys.stderr)
+    return 0
+
+
 def cmd_extract(args: argparse.Namespace) -> int:
     import os
     import tempfile
@@ -111,6 +131,9 @@ def cmd_extract(args: argparse.Namespace) -> int:
         return 2
     if args.records and args.engine == "dask":
         print("error: --records works with --engine local (or run `records build` on the dask output)", file=sys.stderr)
+        return 2
+    if args.db and args.engine == "dask":
+        print("error: --db works with --engine local (one process writes the database)", file=sys.stderr)
         return 2
     if args.resume and not args.output:
         print("error: --resume needs --output", file=sys.stderr)
@@ -134,6 +157,17 @@ def cmd_extract(args: argparse.Namespace) -> int:
             return 2
         print(f"{n} record(s) -> {out_path}", file=sys.stderr)
         return 0
+    batches = None  # --db: documents and agreements stored a batch (one transaction) at a time
+    db_errors: tuple = ()
+    if args.db:
+        from .agreements.store import AgreementStore, StoreError
+
+        db_errors = (StoreError,)
+        try:
+            batches = AgreementStore(args.db).batches(args.db_batch_size)
+        except StoreError as e:
+            print(f"error: {e}", file=sys.stderr)
+            return 2
     done = _done_ids(out_path) if args.resume and out_path is not None and out_path.exists() else set()
     total = count_documents(files)
     nlp = load(args.model, gpu=args.gpu)
@@ -150,38 +184,54 @@ def cmd_extract(args: argparse.Namespace) -> int:
             safe = re.sub(r"[^\w.-]+", "_", str(d.id)) or "doc"
             (html_dir / f"{safe}.html").write_text(render_html(doc, title=str(d.id)), encoding="utf-8")
 
-    processed: Dict[int, list] = {}  # --records: the processed Doc(s) of the document being streamed
+    processed: Dict[int, list] = {}  # --records, --db: the processed Doc(s) of the document being streamed
 
     def on_doc(doc, d):
         render(doc, d)
-        if args.records:
+        if args.records or batches is not None:
             processed.setdefault(id(d), []).append(doc)
 
-    def with_defaults(d):
-        d.date = d.date or args.date
-        return d
-
-    stream = pipe_records(nlp, (((d.text if d.error is None else ""), with_defaults(d)) for d in inputs),
-                          batch_size=args.batch_size, on_doc=on_doc)
+    # --date is the last resort: a document's own date, then one its text states, come first
+    stream = pipe_records(nlp, (((d.text if d.error is None else ""), d) for d in inputs),
+                          batch_size=args.batch_size, on_doc=on_doc, fallback_date=args.date)
     stream = tqdm(stream, total=max(total - len(done), 0), unit="doc", file=sys.stderr,
                   disable=total <= 5 or args.quiet)
 
     def rows():
         from .agreements import records, records_from_record
+        from .schema import AGREEMENT
 
         for record, d in stream:
             docs = processed.pop(id(d), [])
+            found = None
+            if d.error is None and (args.records or batches is not None):
+                if not any(e["label"] == AGREEMENT for e in record["entities"]):
+                    found = []  # what records() gives a document that mentions no agreement, at no cost
+                else:  # the Doc the pipeline made; a text processed in chunks is read again whole
+                    found = records(docs[0]) if len(docs) == 1 else records_from_record(record)
+            if batches is not None and d.error is None:
+                batches.add(record, found)
+            elif batches is not None:
+                batches.error(d.id)
             if d.error is not None:
                 yield {"doc_id" if args.records else "id": d.id, "error": d.error}
             elif not args.records:
                 yield record
-            elif len(docs) == 1:  # the Doc the pipeline made; a text processed in chunks is read again whole
-                yield from records(docs[0])
             else:
-                yield from records_from_record(record)
+                yield from found
+
+    def store_rest():
+        if batches is not None:
+            batches.finish()
+            print(batches.summary(), file=sys.stderr)
     try:
         if out_path is None:
-            write_records(rows(), sys.stdout, args.format, agreements=args.records)
+            if batches is None:
+                write_records(rows(), sys.stdout, args.format, agreements=args.records)
+            else:  # --db without --output: nothing on stdout
+                for _ in rows():
+                    pass
+                store_rest()
             return 0
         # Atomic output: write a temporary file beside the target, rename it when complete.
         fd, tmp_name = tempfile.mkstemp(prefix=f".{out_path.name}.", dir=out_path.parent or Path("."))
@@ -193,6 +243,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
                             if line.endswith("\n"):
                                 out.write(line)
                 write_records(rows(), out, args.format, agreements=args.records)
+                store_rest()
             os.replace(tmp_name, out_path)
         except BaseException:
             os.unlink(tmp_name)
@@ -200,23 +251,30 @@ def cmd_extract(args: argparse.Namespace) -> int:
     except InputError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
+    except db_errors as e:  # the database refused a batch: the batches before it stay stored
+        print(f"error: {e}", file=sys.stderr)
+        return 2
     return 0
 
 
 def main(argv: Optional[List[str]] = None) -> int:
     """Entry point of ``python -m kcx_nlp``."""
-    parser = argparse.ArgumentParser(prog="python -m kcx_nlp", description=__doc__)
+    from .cli import plain
+
+    parser = argparse.ArgumentParser(prog="python -m kcx_nlp", description=plain(__doc__))
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("extract", help="extract entities and relations from .txt/.jsonl files or folders")
     p.add_argument("inputs", nargs="+", help=".txt files (id = file stem), .jsonl files of {id, text, date?, lang?}, or folders")
     p.add_argument("--output", "-o", help="output file (default: stdout)")
-    p.add_argument("--format", choices=["jsonl", "csv"], default="jsonl")
-    p.add_argument("--date", help="publication date YYYY-MM-DD for documents that lack one")
+    p.add_argument("--format", choices=["jsonl", "csv"], default="jsonl",
+                   help="jsonl: one record per document; csv: a row per document, entity and relation")
+    p.add_argument("--date", help="fallback publication date YYYY-MM-DD: for documents that have no date of their "
+                                  "own (JSONL field) and state none in their text")
     p.add_argument("--model", help="pipeline name or path (default: the installed/bundled kcx pipeline)")
     p.add_argument("--gpu", default="auto", help="auto, -1 (CPU) or a GPU id")
     p.add_argument("--html", metavar="DIR", help="also write a displaCy page of entities and relations per document")
-    p.add_argument("--batch-size", type=int, default=32)
-    p.add_argument("--encoding", default="utf-8")
+    p.add_argument("--batch-size", type=int, default=32, help="documents per batch given to the pipeline")
+    p.add_argument("--encoding", default="utf-8", help="text encoding of the input files")
     p.add_argument("--errors", choices=["strict", "replace"], default="strict", help="how to treat undecodable bytes")
     p.add_argument("--skip-errors", action="store_true",
                    help="write an error record for a bad document and go on (one output line per input)")
@@ -227,17 +285,38 @@ def main(argv: Optional[List[str]] = None) -> int:
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.add_argument("--records", action="store_true",
                    help="write one agreement record per agreement (type, parties, signatories, date, evidence)")
+    p.add_argument("--db", metavar="DATABASE",
+                   help="also store documents, entities, relations and merged agreements in this database: "
+                        "a file path (SQLite) or a database URL such as postgresql://user@host/name; "
+                        "documents already stored are skipped; without --output nothing is written to stdout")
+    p.add_argument("--db-batch-size", type=int, default=256, metavar="N",
+                   help="documents stored per database transaction; a run that stops keeps the batches "
+                        "committed before it, and running it again skips them")
     p.set_defaults(func=cmd_extract)
     r = sub.add_parser("records", help="agreement records from extract output: build them, or merge them across documents")
-    r.add_argument("action", choices=["build", "merge"],
-                   help="build: one record per agreement per document; merge: one per agreement across documents")
-    r.add_argument("inputs", nargs="+", help="JSONL of document records (extract) or agreement records (extract --records)")
+    r.add_argument("action", choices=["build", "merge", "query"],
+                   help="build: one record per agreement per document; merge: one per agreement across documents; "
+                        "query: the merged agreements stored in a database by extract --db")
+    r.add_argument("inputs", nargs="*",
+                   help="build, merge: JSONL of document records (extract) or agreement records (extract --records)")
     r.add_argument("--output", "-o", help="output file (default: stdout)")
-    r.add_argument("--format", choices=["jsonl", "csv"], default="jsonl")
+    r.add_argument("--format", choices=["jsonl", "csv"], default="jsonl",
+                   help="jsonl: one agreement record per line; csv: one readable row per agreement")
     r.add_argument("--window-days", type=int, default=30,
                    help="merge: how far apart publication dates may be when a signing date is unknown")
     r.add_argument("--min-overlap", type=float, default=0.6,
                    help="merge: word overlap of evidence sentences needed when one record names no party")
+    r.add_argument("--db", metavar="DATABASE", help="query: the database, a file path (SQLite) or a database URL")
+    r.add_argument("--party",
+                   help="query: agreements with this party, by canonical name, gazetteer id or the text an "
+                        "article used (whole name, any case), for example Gwangju, KR-gwangju or 광주시")
+    r.add_argument("--country", help="query: agreements with a party of this country code, for example CN")
+    r.add_argument("--type", help="query: agreements of this type, for example sister_city or mou")
+    r.add_argument("--since", metavar="DATE",
+                   help="query: agreements signed on or after this date (YYYY, YYYY-MM or YYYY-MM-DD); "
+                        "agreements with no known signing date are left out")
+    r.add_argument("--until", metavar="DATE",
+                   help="query: agreements signed on or before this date (YYYY, YYYY-MM or YYYY-MM-DD)")
     r.set_defaults(func=cmd_records)
     args = parser.parse_args(argv)
     return args.func(args)

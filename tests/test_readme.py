@@ -166,7 +166,18 @@ def _check_training(box):
             assert (box / "annotations" / split / path.name).read_bytes() == path.read_bytes(), path
 
 
-CHECKS = {"records.jsonl": _check_documents, "agreements.csv": _check_agreements, "models/kcx_core": _check_training}
+def _check_database(box):
+    from kcx_nlp.agreements.store import AgreementStore
+
+    with AgreementStore(str(box / "agreements.sqlite")) as store:
+        counts = store.counts()
+    assert counts["documents"] == 3
+    with open(box / "gwangju.csv", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    assert rows and all("Gwangju" in row["parties"] for row in rows)
+
+
+CHECKS = {"agreements.sqlite": _check_database, "records.jsonl": _check_documents, "agreements.csv": _check_agreements, "models/kcx_core": _check_training}
 
 
 @pytest.mark.parametrize("index", [i for i, (lang, _) in enumerate(BLOCKS) if lang == "bash"])

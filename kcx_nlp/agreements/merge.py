@@ -5,10 +5,12 @@ the other's (by gazetteer id, else name), and their signing dates overlap. When 
 for doubt, more is asked: if either date is unknown, the publication dates must lie within
 ``window_days``; if one side names no party, one of its evidence sentences must share at least
 ``min_overlap`` of its words with one of the other's (the same wire story retold). Every source
-is kept.
+is kept. :class:`Merger` applies the same rules one record at a time, to groups that already exist
+(the agreements database, :mod:`.store`, merges new articles into stored agreements with it).
 """
 import re
 from datetime import date
+from functools import lru_cache
 from typing import Any, Dict, Iterable, List
 
 from ..normalize.dates import dates_overlap, norm_days
@@ -17,8 +19,9 @@ from .build import AgreementRecord, party_key
 WORD_RE = re.compile(r"\w+")
 
 
-def _words(text: str) -> set:
-    return {w.lower() for w in WORD_RE.findall(text)}
+@lru_cache(maxsize=16384)  # the sentences of a group are compared with every candidate record
+def _words(text: str) -> frozenset:
+    return frozenset(w.lower() for w in WORD_RE.findall(text))
 
 
 def _overlap(a: str, b: str) -> float:
@@ -34,13 +37,20 @@ def _days_apart(a: Any, b: Any) -> float:
 
 
 class _Group:
-    def __init__(self, record: AgreementRecord, index: int):
-        self.records: List[AgreementRecord] = [record]
+    def __init__(self, record: AgreementRecord, index: int, key: Any = None, serial: int = 0):
+        self.records: List[AgreementRecord] = []
+        self.parties: set = set()  # the party keys of all its records
         self.first = index  # the lowest input position of its records: groups are output in input order
+        self.key = key  # a caller's handle (the agreement's row in a database); None for a new group
+        self.serial = serial  # creation order: a record joins the first group it fits
+        self.add(record)
 
-    @property
-    def parties(self) -> set:
-        return {party_key(p) for r in self.records for p in r["parties"]}
+    def add(self, record: AgreementRecord) -> set:
+        """Add ``record``; returns the party keys the group did not have before."""
+        self.records.append(record)
+        new = {party_key(p) for p in record["parties"]} - self.parties
+        self.parties |= new
+        return new
 
     def fits(self, record: AgreementRecord, window_days: int, min_overlap: float) -> bool:
         if record["type"] != self.records[0]["type"]:
@@ -61,7 +71,12 @@ class _Group:
 
 
 def _merged(group: _Group, n: int) -> Dict[str, Any]:
-    records = sorted(group.records, key=lambda r: (r.get("doc_date") or "", str(r.get("doc_id"))))
+    return merged_record(group.records, f"agreement-{n:05d}")
+
+
+def merged_record(records: List[AgreementRecord], agreement_id: str) -> Dict[str, Any]:
+    """The merged record of one agreement from the records joined into it (every source kept)."""
+    records = sorted(records, key=lambda r: (r.get("doc_date") or "", str(r.get("doc_id"))))
     parties: Dict[str, Dict[str, Any]] = {}
     signatories: Dict[str, Dict[str, Any]] = {}
     for r in records:
@@ -72,7 +87,7 @@ def _merged(group: _Group, n: int) -> Dict[str, Any]:
     dated = [r["date"] for r in records if r["date"] is not None]
     best = min(dated, key=lambda d: norm_days(d)[1] - norm_days(d)[0]) if dated else None
     return {
-        "agreement_id": f"agreement-{n:05d}",
+        "agreement_id": agreement_id,
         "type": records[0]["type"],
         "parties": list(parties.values()),
         "signatories": list(signatories.values()),
@@ -83,6 +98,71 @@ def _merged(group: _Group, n: int) -> Dict[str, Any]:
     }
 
 
+def merge_order(records: List[AgreementRecord]) -> List[int]:
+    """Positions of ``records`` in the order merging places them: more parties first, then dated
+    before undated, then input order (so a record that names fewer parties joins the fullest
+    compatible group)."""
+    return sorted(range(len(records)), key=lambda i: (-len(records[i]["parties"]), records[i]["date"] is None, i))
+
+
+class Merger:
+    """Incremental merging with the rules of :func:`merge_records`: each record joins the first
+    group (in order of creation) that it fits, else starts a new one. Existing agreements are
+    restored first with :meth:`restore`, so new records can join them."""
+
+    def __init__(self, window_days: int = 30, min_overlap: float = 0.6):
+        self.window_days, self.min_overlap = window_days, min_overlap
+        self.groups: List[_Group] = []
+        self._by_type: Dict[str, List[_Group]] = {}  # only groups of a record's type can take it
+        # An index that only narrows the search: a record that names parties can only fit a group
+        # that shares one of them, or one that names none.
+        self._by_party: Dict[tuple, List[_Group]] = {}  # (type, party key) -> groups with that party
+        self._partyless: Dict[str, List[_Group]] = {}  # type -> groups that began with no party
+
+    def _new_group(self, record: AgreementRecord, index: int, key: Any = None) -> _Group:
+        group = _Group(record, index, key, serial=len(self.groups))
+        self.groups.append(group)
+        self._by_type.setdefault(record["type"], []).append(group)
+        if not group.parties:
+            self._partyless.setdefault(record["type"], []).append(group)
+        self._index(group, group.parties)
+        return group
+
+    def _index(self, group: _Group, keys: set) -> None:
+        for k in keys:
+            self._by_party.setdefault((group.records[0]["type"], k), []).append(group)
+
+    def _candidates(self, record: AgreementRecord) -> List[_Group]:
+        """The groups ``record`` might fit, in creation order (a superset of those it fits)."""
+        kind = record["type"]
+        mine = {party_key(p) for p in record["parties"]}
+        if not mine:
+            return self._by_type.get(kind, [])
+        found = {id(g): g for g in self._partyless.get(kind, []) if not g.parties}
+        for k in mine:
+            found.update((id(g), g) for g in self._by_party.get((kind, k), []))
+        return sorted(found.values(), key=lambda g: g.serial)
+
+    def _join(self, group: _Group, record: AgreementRecord) -> None:
+        self._index(group, group.add(record))
+
+    def restore(self, records: List[AgreementRecord], key: Any, index: int = -1) -> _Group:
+        """Add an existing group (a stored agreement, ``key`` its handle) with its records."""
+        group = self._new_group(records[0], index, key)
+        for r in records[1:]:
+            self._join(group, r)
+        return group
+
+    def add(self, record: AgreementRecord, index: int) -> _Group:
+        """Put ``record`` (at input position ``index``) into the first group it fits; returns the group."""
+        home = next((g for g in self._candidates(record) if g.fits(record, self.window_days, self.min_overlap)), None)
+        if home is None:
+            return self._new_group(record, index)
+        self._join(home, record)
+        home.first = min(home.first, index)
+        return home
+
+
 def merge_records(records: Iterable[AgreementRecord], window_days: int = 30, min_overlap: float = 0.6) -> List[Dict[str, Any]]:
     """One merged record per agreement, each with every ``sources`` entry it was built from.
 
@@ -90,18 +170,8 @@ def merge_records(records: Iterable[AgreementRecord], window_days: int = 30, min
     fullest compatible group.
     """
     records = list(records)
-    order = sorted(range(len(records)), key=lambda i: (-len(records[i]["parties"]), records[i]["date"] is None, i))
-    groups: List[_Group] = []
-    by_type: Dict[str, List[_Group]] = {}  # only groups of a record's type can take it
-    for i in order:
-        candidates = by_type.setdefault(records[i]["type"], [])
-        home = next((g for g in candidates if g.fits(records[i], window_days, min_overlap)), None)
-        if home is None:
-            home = _Group(records[i], i)
-            groups.append(home)
-            candidates.append(home)
-        else:
-            home.records.append(records[i])
-            home.first = min(home.first, i)
-    groups.sort(key=lambda g: g.first)
+    merger = Merger(window_days, min_overlap)
+    for i in merge_order(records):
+        merger.add(records[i], i)
+    groups = sorted(merger.groups, key=lambda g: g.first)
     return [_merged(g, n) for n, g in enumerate(groups, start=1)]
