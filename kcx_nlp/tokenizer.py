@@ -74,11 +74,76 @@ def _latin_tokenizer(vocab: Vocab) -> Tokenizer:
     )
 
 
+def coarse_tag(text: str) -> str:
+    """A tag from Kiwi's tag set for a token Kiwi does not analyse: ``SL`` (Latin letters), ``SN``
+    (numbers), ``SH`` (Hanzi), ``SF``/``SP``/``SS``/``SO``/``SW`` (punctuation and symbols), ``_SP`` (space)."""
+    if not text or text.isspace():
+        return "_SP"
+    if CJK_CHAR_RE.search(text):
+        return "SH"
+    if any(ch.isalpha() for ch in text):
+        return "SL"
+    if any(ch.isdigit() for ch in text):
+        return "SN"
+    if text in (".", "!", "?", "…", "...") or text.endswith(("?", "!")):
+        return "SF"
+    if text in (",", ";", ":", "/", "·", "・"):
+        return "SP"
+    if text in ("-", "~", "–", "—"):
+        return "SO"
+    if any(ch in "\"'“”‘’«»()[]{}<>「」『』《》〈〉【】" for ch in text):
+        return "SS"
+    return "SW"
+
+
+@lru_cache(maxsize=1)
+def _place_names() -> frozenset:
+    """Every JURISDICTION surface of the gazetteers (normalised), read once per process."""
+    from .gazetteer import default_gazetteer
+    from .schema import JURISDICTION
+
+    return frozenset(k for k, label in default_gazetteer().table().items() if label == JURISDICTION)
+
+
+#: Particles that may follow a name inside one Hangul word (``할빈과``, ``로씨야와의``).
+PARTICLES = frozenset(
+    "이 가 은 는 을 를 과 와 의 에 도 만 로 으로 에서 에게 까지 부터 과의 와의 과는 와는 에는 에서는 으로는 로는 "
+    "에서의 으로의 로의 이나 나 보다 처럼 측 측은 측과".split()
+)
+
+
+#: Nouns that follow a place name inside one Hangul word (besides the title and unit words).
+PLACE_FOLLOWERS = ("위원회", "인민정부", "정부", "당위원회", "당위", "대표단", "당국")
+
+
+def _gazetteer_end(word: str, cuts: Sequence[int], suffixes: frozenset) -> int:
+    """Where to cut ``word`` so that the longest Korean jurisdiction name of the gazetteers that starts
+    it gets its own token, when the analysis glued the name to what follows (``…성과`` read as 성과,
+    ``…시위원회``, ``…주지사``, ``할빈과``): the name ends inside a piece that is not a title or unit word
+    split off on purpose (``suffixes``), and the rest of that piece is a particle or starts with a title,
+    unit or organisation word. 0 when there is no such name or it already ends on a boundary."""
+    from .gazetteer import normalize_surface
+
+    places = _place_names()
+    bounds = (0,) + tuple(sorted(c for c in cuts if 0 < c < len(word))) + (len(word),)
+    for end in range(len(word), 1, -1):
+        if normalize_surface(word[:end]) not in places:
+            continue
+        piece = next(((a, b) for a, b in zip(bounds, bounds[1:]) if a < end < b), None)
+        if piece is None or word[piece[0]:piece[1]] in suffixes:
+            return 0  # the longest name already ends on a boundary, or a title/unit word was split off
+        rest = word[end:piece[1]]
+        if rest in PARTICLES or rest.startswith(tuple(suffixes) + PLACE_FOLLOWERS):
+            return end
+        return 0
+    return 0
+
+
 def _split_name(word: str, morphs: Sequence[Any]) -> bool:
     """Whether Kiwi cut a three-syllable personal name after its second syllable (김진|곤, 최영|일):
     a proper noun of two syllables starting with a common surname and not a place in the gazetteers
     (인천|서, 강원|서), one more noun syllable, then the end of the word or a particle."""
-    from .gazetteer import HANGUL_SURNAMES, default_gazetteer, normalize_surface
+    from .gazetteer import HANGUL_SURNAMES, normalize_surface
 
     if len(morphs) < 2 or len(word) < 3 or word[0] not in HANGUL_SURNAMES:
         return False
@@ -89,7 +154,7 @@ def _split_name(word: str, morphs: Sequence[Any]) -> bool:
         return False
     if not (len(word) == 3 if len(morphs) == 2 else morphs[2].start == 3 and morphs[2].tag.startswith("J")):
         return False
-    return normalize_surface(word[:2]) not in default_gazetteer().table()
+    return normalize_surface(word[:2]) not in _place_names()
 
 
 class BilingualTokenizer:
@@ -105,6 +170,7 @@ class BilingualTokenizer:
         split_suffixes: Sequence[str] = DEFAULT_SPLIT_SUFFIXES,
         cache_size: int = 200_000,
         keep_names: bool = False,
+        split_at_gazetteer: bool = False,
     ) -> None:
         self.vocab = vocab
         self.kiwi_model_type = kiwi_model_type
@@ -113,6 +179,7 @@ class BilingualTokenizer:
         self.split_suffixes = tuple(sorted(set(split_suffixes), key=lambda x: (-len(x), x)))
         self.cache_size = cache_size
         self.keep_names = keep_names
+        self.split_at_gazetteer = split_at_gazetteer
         self._latin = _latin_tokenizer(vocab)
         self._kiwi: Any = None
         self._setup_cache()
@@ -155,6 +222,7 @@ class BilingualTokenizer:
             "split_suffixes": list(self.split_suffixes),
             "cache_size": self.cache_size,
             "keep_names": self.keep_names,
+            "split_at_gazetteer": self.split_at_gazetteer,
         }
 
     def _apply_settings(self, settings: Dict[str, Any]) -> None:
@@ -164,19 +232,25 @@ class BilingualTokenizer:
         self.split_suffixes = tuple(sorted(set(settings.get("split_suffixes", self.split_suffixes)), key=lambda x: (-len(x), x)))
         self.cache_size = settings.get("cache_size", self.cache_size)
         self.keep_names = settings.get("keep_names", False)  # pipelines saved before the setting existed: off
+        self.split_at_gazetteer = settings.get("split_at_gazetteer", False)
         self._kiwi = None
         self._setup_cache()
 
     # -- tokenization --------------------------------------------------------------------
-    def _compute_cuts(self, word: str) -> Tuple[int, ...]:
-        """Offsets inside ``word`` where it is cut into tokens (excluding 0 and len)."""
+    def _compute_cuts(self, word: str) -> Tuple[Tuple[int, ...], Tuple[str, ...]]:
+        """Offsets inside ``word`` where it is cut into tokens (excluding 0 and len), and the
+        part-of-speech tag of each piece (Kiwi's tag of the piece's first morpheme; ``SH`` for Hanzi)."""
         n = len(word)
         cuts = set()
+        tag_at: Dict[int, str] = {}
         if HANGUL_RE.search(word):
             try:
                 morphs = self.kiwi.tokenize(word)
             except Exception:  # Kiwi rejects some inputs; keep the word whole rather than fail.
                 morphs = []
+            for m in sorted(morphs, key=lambda t: (t.start, -t.len)):
+                if m.len > 0:
+                    tag_at.setdefault(m.start, m.tag)
             # Merge overlapping morphemes into units; zero-width morphemes add nothing.
             units: List[List[int]] = []
             for m in sorted(((t.start, t.start + t.len) for t in morphs if t.len > 0)):
@@ -195,13 +269,31 @@ class BilingualTokenizer:
                     for k in self._suffix_lengths:
                         if tok.len - k >= 2 and word[end - k:end] in self._suffix_set:
                             cuts.add(end - k)
+                            tag_at.setdefault(end - k, "NNG")
+            if self.split_at_gazetteer:
+                end = _gazetteer_end(word, cuts, self._suffix_set)
+                if end:
+                    cuts.add(end)
+                    tag_at.setdefault(end, self._first_tag(word[end:]))
         for m in CJK_CHAR_RE.finditer(word):
             cuts.add(m.start())
             cuts.add(m.end())
-        return tuple(sorted(c for c in cuts if 0 < c < n))
+            tag_at[m.start()] = "SH"
+        inner = tuple(sorted(c for c in cuts if 0 < c < n))
+        tags = tuple(tag_at.get(start) or coarse_tag(word[start:stop])
+                     for start, stop in zip((0,) + inner, inner + (n,)))
+        return inner, tags
+
+    def _first_tag(self, text: str) -> str:
+        try:
+            morphs = self.kiwi.tokenize(text)
+        except Exception:
+            morphs = []
+        return morphs[0].tag if morphs else coarse_tag(text)
 
     def __call__(self, text: str) -> Doc:
-        """Tokenize ``text`` into a ``Doc`` (``doc.text == text``)."""
+        """Tokenize ``text`` into a ``Doc`` (``doc.text == text``); ``token.tag_`` is Kiwi's part of
+        speech for Hangul tokens and a coarse tag of the same tag set for the others (:func:`coarse_tag`)."""
         if not isinstance(text, str):
             raise TypeError(f"BilingualTokenizer expects str, got {type(text).__name__}")
         if SURROGATE_RE.search(text):
@@ -212,19 +304,20 @@ class BilingualTokenizer:
         base = self._latin(mask_syllables(text))
         words: List[str] = []
         spaces: List[bool] = []
+        tags: List[str] = []
         for token in base:
             word = text[token.idx:token.idx + len(token)]
-            cuts = self._cuts(word) if (HANGUL_RE.search(word) or CJK_CHAR_RE.search(word)) else ()
-            if not cuts:
-                words.append(word)
-                spaces.append(bool(token.whitespace_))
-                continue
+            if HANGUL_RE.search(word) or CJK_CHAR_RE.search(word):
+                cuts, piece_tags = self._cuts(word)
+            else:
+                cuts, piece_tags = (), (coarse_tag(word),)
             bounds = (0,) + cuts + (len(word),)
             for i in range(len(bounds) - 1):
                 words.append(word[bounds[i]:bounds[i + 1]])
                 spaces.append(False)
+            tags.extend(piece_tags)
             spaces[-1] = bool(token.whitespace_)
-        return Doc(self.vocab, words=words, spaces=spaces)
+        return Doc(self.vocab, words=words, spaces=spaces, tags=tags)
 
     def pipe(self, texts: Iterable[str], batch_size: int = 1000) -> Iterable[Doc]:
         """Tokenize a stream of texts."""
@@ -275,9 +368,12 @@ def create_bilingual_tokenizer(
     split_suffixes: Optional[List[str]] = None,
     cache_size: int = 200_000,
     keep_names: bool = False,
+    split_at_gazetteer: bool = False,
 ) -> Callable[[Any], BilingualTokenizer]:
     """Registry entry: build the :class:`BilingualTokenizer` for a pipeline's vocab. ``keep_names``
-    keeps three-syllable Korean personal names that Kiwi cuts in two (김진|곤) as one token."""
+    keeps three-syllable Korean personal names that Kiwi cuts in two (김진|곤) as one token;
+    ``split_at_gazetteer`` cuts a word where a Korean jurisdiction name of the gazetteers ends when
+    Kiwi glued the name to what follows (랴오닝성|과 rather than 랴오닝|성과)."""
 
     def make(nlp: Any) -> BilingualTokenizer:
         return BilingualTokenizer(
@@ -288,6 +384,7 @@ def create_bilingual_tokenizer(
             split_suffixes=DEFAULT_SPLIT_SUFFIXES if split_suffixes is None else split_suffixes,
             cache_size=cache_size,
             keep_names=keep_names,
+            split_at_gazetteer=split_at_gazetteer,
         )
 
     return make

@@ -160,3 +160,24 @@ def test_keep_names_is_saved_with_the_tokenizer(tmp_path):
 
     BilingualTokenizer(Vocab(), keep_names=True).to_disk(tmp_path / "tok")
     assert BilingualTokenizer(Vocab()).from_disk(tmp_path / "tok").keep_names is True
+
+
+def test_tokens_carry_kiwi_part_of_speech_tags(nlp):
+    doc = nlp("광주시는 Seoul Mayor, 2024년 西安")
+    assert [(t.text, t.tag_) for t in doc] == [("광주시", "NNP"), ("는", "JX"), ("Seoul", "SL"), ("Mayor", "SL"), (",", "SP"),
+                                               ("2024", "SN"), ("년", "NNB"), ("西", "SH"), ("安", "SH")]
+
+
+def test_split_at_gazetteer_gives_glued_names_their_own_token():
+    from spacy.vocab import Vocab
+
+    from kcx_nlp.tokenizer import BilingualTokenizer
+
+    plain, split = BilingualTokenizer(Vocab()), BilingualTokenizer(Vocab(), split_at_gazetteer=True)
+    # a gazetteer name glued to a particle or a following noun gets a boundary where it ends ...
+    assert [t.text for t in plain("톈진시위원회")] == ["톈진시위원회"]
+    assert [t.text for t in split("톈진시위원회")] == ["톈진시", "위원회"]
+    assert [t.text for t in split("할빈과")] == ["할빈", "과"]
+    # ... and nothing else changes: names already on a boundary, title words split off on purpose
+    for text in ("광주시는 전주시장과 경주시위원회", "서울시청에서 바이에른주지사가", "이번에 정부와 만났다"):
+        assert [t.text for t in split(text)] == [t.text for t in plain(text)]
