@@ -116,7 +116,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
     from tqdm import tqdm
 
-    from .inputs import InputError, check_date, count_documents, expand_inputs, read_inputs
+    from .inputs import InputError, check_date, count_documents, expand_inputs, read_inputs, total_bytes
     from .pipeline import load, pipe_records
 
     try:
@@ -186,22 +186,29 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
     processed: Dict[int, list] = {}  # --records, --db: the processed Doc(s) of the document being streamed
 
+    # Progress in bytes of text (so one long document moves the bar chunk by chunk), documents alongside;
+    # shown whenever stderr is a terminal.
+    bar = tqdm(total=total_bytes(files), unit="B", unit_scale=True, file=sys.stderr, dynamic_ncols=True,
+               disable=args.quiet or not sys.stderr.isatty())
+    tally = _Tally()
+
     def on_doc(doc, d):
         render(doc, d)
+        bar.update(len(doc.text.encode("utf-8", errors="replace")))
         if args.records or batches is not None:
             processed.setdefault(id(d), []).append(doc)
 
     # --date is the last resort: a document's own date, then one its text states, come first
     stream = pipe_records(nlp, (((d.text if d.error is None else ""), d) for d in inputs),
                           batch_size=args.batch_size, on_doc=on_doc, fallback_date=args.date)
-    stream = tqdm(stream, total=max(total - len(done), 0), unit="doc", file=sys.stderr,
-                  disable=total <= 5 or args.quiet)
 
     def rows():
         from .agreements import records, records_from_record
         from .schema import AGREEMENT
 
         for record, d in stream:
+            tally.add(d)
+            bar.set_postfix_str(f"{tally.documents}/{max(total - len(done), 0)} docs", refresh=False)
             docs = processed.pop(id(d), [])
             found = None
             if d.error is None and (args.records or batches is not None):
@@ -224,6 +231,8 @@ def cmd_extract(args: argparse.Namespace) -> int:
         if batches is not None:
             batches.finish()
             print(batches.summary(), file=sys.stderr)
+
+    tmp_name = None
     try:
         if out_path is None:
             if batches is None:
@@ -232,29 +241,80 @@ def cmd_extract(args: argparse.Namespace) -> int:
                 for _ in rows():
                     pass
                 store_rest()
-            return 0
-        # Atomic output: write a temporary file beside the target, rename it when complete.
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{out_path.name}.", dir=out_path.parent or Path("."))
-        try:
+        else:
+            # Atomic output: write a temporary file beside the target, rename it when complete
+            # (or, on Ctrl-C, when every line written so far is complete: --resume goes on from it).
+            fd, tmp_name = tempfile.mkstemp(prefix=f".{out_path.name}.", dir=out_path.parent or Path("."))
+            os.chmod(tmp_name, 0o666 & ~_umask())  # the permissions of any file a tool writes
             with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
-                if done:
-                    with open(out_path, encoding="utf-8") as previous:
-                        for line in previous:
-                            if line.endswith("\n"):
-                                out.write(line)
-                write_records(rows(), out, args.format, agreements=args.records)
-                store_rest()
+                try:
+                    if done:
+                        with open(out_path, encoding="utf-8") as previous:
+                            for line in previous:
+                                if line.endswith("\n"):
+                                    out.write(line)
+                    write_records(rows(), out, args.format, agreements=args.records)
+                    store_rest()
+                except KeyboardInterrupt:
+                    out.flush()
+                    os.replace(tmp_name, out_path)
+                    tmp_name = None
+                    raise
             os.replace(tmp_name, out_path)
-        except BaseException:
+            tmp_name = None
+    except KeyboardInterrupt:
+        bar.close()
+        where = ""
+        if out_path is not None and tmp_name is None:
+            where = f"; the output so far is in {out_path}" + (
+                " (run the same command with --resume to go on)" if args.format == "jsonl" else "")
+        if batches is not None:
+            where += f"; the database {args.db} keeps every batch stored before the interrupt"
+        print(f"interrupted after {tally.documents} document(s){where}", file=sys.stderr)
+        if tmp_name is not None:
             os.unlink(tmp_name)
-            raise
+        return 130
     except InputError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
     except db_errors as e:  # the database refused a batch: the batches before it stay stored
         print(f"error: {e}", file=sys.stderr)
         return 2
+    finally:
+        if tmp_name is not None and os.path.exists(tmp_name):
+            os.unlink(tmp_name)
+        bar.close()
+    if tally.errors:
+        print(tally.summary(), file=sys.stderr)
     return 0
+
+
+class _Tally:
+    """Documents written, and the ones that failed (with ``--skip-errors``)."""
+
+    def __init__(self) -> None:
+        self.documents = 0
+        self.errors: List[tuple] = []
+
+    def add(self, d: Any) -> None:
+        self.documents += 1
+        if d.error is not None:
+            self.errors.append((d.id, d.error))
+
+    def summary(self, show: int = 5) -> str:
+        lines = [f"{len(self.errors)} of {self.documents} document(s) failed and were written as error records:"]
+        lines += [f"  {doc_id}: {error}" for doc_id, error in self.errors[:show]]
+        if len(self.errors) > show:
+            lines.append(f"  ... and {len(self.errors) - show} more")
+        return "\n".join(lines)
+
+
+def _umask() -> int:
+    import os
+
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def main(argv: Optional[List[str]] = None) -> int:

@@ -68,12 +68,31 @@ def count_documents(files: Sequence[Path]) -> int:
     return n
 
 
+#: A text whose decoding replaces more than this share of its characters (mostly undecodable) is binary data.
+MAX_REPLACED_SHARE = 0.5
+
+
+def total_bytes(files: Sequence[Path]) -> int:
+    """Size of ``files`` in bytes (the progress bar's total)."""
+    return sum(path.stat().st_size for path in files)
+
+
 def _decode(where: str, data: bytes, encoding: str, errors: str, base: int = 0) -> str:
+    """``data`` decoded; binary data (a NUL byte, or mostly undecodable bytes even under
+    ``errors="replace"``) is refused as not text rather than turned into replacement characters."""
+    nul = data.find(b"\x00")
+    if nul >= 0 and not encoding.lower().replace("-", "").startswith("utf16"):
+        raise InputError(f"{where}: not a text file (NUL byte at byte {base + nul})")
     try:
-        return data.decode(encoding, errors=errors)
+        text = data.decode(encoding, errors=errors)
     except UnicodeDecodeError as e:
         raise InputError(f"{where}: invalid {encoding} at byte {base + e.start} "
                          f"(use --encoding or --errors replace)") from None
+    if errors == "replace" and text:
+        replaced = text.count("\ufffd") - data.decode(encoding, errors="ignore").count("\ufffd")
+        if replaced > MAX_REPLACED_SHARE * len(text):
+            raise InputError(f"{where}: not a text file ({replaced} of {len(text)} characters undecodable as {encoding})")
+    return text
 
 
 def _jsonl_docs(path: Path, encoding: str, errors: str) -> Iterator[InputDoc]:

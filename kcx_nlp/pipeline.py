@@ -66,6 +66,9 @@ def doc_record(doc: Doc, doc_id: Any = None, date: Optional[str] = None, lang: O
 
 #: Texts longer than this are processed in line- or sentence-aligned chunks.
 CHUNK_CHARS = 100_000
+#: At most this many characters go through the pipeline at once (and at least one chunk), so memory
+#: is bounded by the chunk size, not by the batch size times the chunk size.
+BATCH_CHARS = 200_000
 
 
 def split_chunks(text: str, limit: int = CHUNK_CHARS) -> List[Tuple[int, str]]:
@@ -112,7 +115,9 @@ def pipe_records(
 
     ``context`` must have ``id``, ``date`` and ``lang`` attributes (any of them ``None``). Texts
     longer than ``chunk_chars`` are processed in chunks (see :func:`split_chunks`) and their
-    records merged, so nothing is truncated and ``nlp.max_length`` is never raised.
+    records merged, so nothing is truncated and ``nlp.max_length`` is never raised. Documents go
+    through the pipeline in batches of at most ``batch_size`` documents and :data:`BATCH_CHARS`
+    characters, so memory stays bounded however long the texts are.
     ``on_doc(doc, context)`` is called for every processed (chunk) ``Doc``.
 
     The publication date (it anchors relative dates) is the context's ``date``, else the one the
@@ -138,8 +143,20 @@ def pipe_records(
                 doc.user_data.update(kcx_id=ctx.id, kcx_date=date, kcx_lang=ctx.lang)
                 yield doc, (ctx, text, offset, k == len(chunks) - 1, date, source)
 
+    def processed():  # batches of at most batch_size documents and BATCH_CHARS characters (one chunk at least)
+        batch: List[Tuple[Doc, Any]] = []
+        chars = 0
+        for item in expanded():
+            if batch and (len(batch) >= batch_size or chars + len(item[0].text) > BATCH_CHARS):
+                yield from nlp.pipe(batch, as_tuples=True, batch_size=len(batch))
+                batch, chars = [], 0
+            batch.append(item)
+            chars += len(item[0].text)
+        if batch:
+            yield from nlp.pipe(batch, as_tuples=True, batch_size=len(batch))
+
     parts: List[Tuple[int, Dict[str, Any]]] = []
-    for doc, (ctx, text, offset, last, date, source) in nlp.pipe(expanded(), as_tuples=True, batch_size=batch_size):
+    for doc, (ctx, text, offset, last, date, source) in processed():
         if on_doc is not None:
             on_doc(doc, ctx)
         parts.append((offset, doc_record(doc, ctx.id, date, ctx.lang)))

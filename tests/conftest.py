@@ -71,7 +71,7 @@ def gold_files():
 TINY_CNN = {
     "components.tok2vec.model.encode.width": 32,
     "components.tok2vec.model.encode.depth": 1,
-    "components.tok2vec.model.embed.rows": [500, 100, 100, 100],
+    "components.tok2vec.model.embed.rows": [500, 100, 100, 100, 50],
     "components.ner.model.hidden_width": 16,
     "training.max_steps": 30,
     "training.eval_frequency": 10,

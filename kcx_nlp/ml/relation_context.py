@@ -9,6 +9,7 @@ states (with the tok2vec vectors beside them) over the head span, the tail span 
 between, next to the same pair features as v1. All pairs of a batch are pooled at once with
 index arithmetic on the device (no per-pair host–device copies).
 """
+from bisect import bisect_left
 from typing import List, Tuple
 
 import numpy
@@ -124,7 +125,8 @@ def _batch(docs: List[Doc], tokvecs: List[Floats2d], pairs: List[List[Pair]], wi
                     pools[p][0].extend([k] * (e - s))
                     pools[p][1].extend(range(base + s, base + e))
                     pools[p][2].extend([1.0 / (e - s)] * (e - s))
-            feats.append(pair_features(doc, head, tail, sum(1 for s in ent_starts if lo <= s < hi)))
+            between = bisect_left(ent_starts, hi) - bisect_left(ent_starts, lo)  # entities starting in the gap
+            feats.append(pair_features(doc, head, tail, between))
             k += 1
     flat = []
     for pair_idx, token_idx, weight in pools:
