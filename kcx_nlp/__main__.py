@@ -132,6 +132,9 @@ def cmd_extract(args: argparse.Namespace) -> int:
     if args.records and args.engine == "dask":
         print("error: --records works with --engine local (or run `records build` on the dask output)", file=sys.stderr)
         return 2
+    if args.scheduler and args.engine != "dask":
+        print("error: --scheduler needs --engine dask", file=sys.stderr)
+        return 2
     if args.db and args.engine == "dask":
         print("error: --db works with --engine local (one process writes the database)", file=sys.stderr)
         return 2
@@ -149,7 +152,8 @@ def cmd_extract(args: argparse.Namespace) -> int:
         from .dist import extract_with_dask
 
         try:
-            n = extract_with_dask(files, out_path, model=args.model, workers=args.workers, date=args.date,
+            n = extract_with_dask(files, out_path, model=args.model, workers=args.workers, scheduler=args.scheduler,
+                                  date=args.date,
                                   encoding=args.encoding, errors=args.errors, skip_errors=args.skip_errors,
                                   batch_size=args.batch_size)
         except InputError as e:
@@ -340,8 +344,10 @@ def main(argv: Optional[List[str]] = None) -> int:
                    help="write an error record for a bad document and go on (one output line per input)")
     p.add_argument("--resume", action="store_true", help="skip documents whose id is already in --output")
     p.add_argument("--engine", choices=["local", "dask"], default="local",
-                   help="dask: one partition per input file on Dask's local process pool (pip install dask)")
-    p.add_argument("--workers", type=int, default=2, help="worker processes for --engine dask")
+                   help="dask: one partition per input file on a Dask cluster (pip install kcx-nlp[dist])")
+    p.add_argument("--workers", type=int, default=2, help="worker processes of the local cluster for --engine dask")
+    p.add_argument("--scheduler", metavar="ADDRESS",
+                   help="address of a running Dask scheduler, e.g. tcp://10.0.0.5:8786 (--engine dask)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.add_argument("--records", action="store_true",
                    help="write one agreement record per agreement (type, parties, signatories, date, evidence)")
