@@ -82,11 +82,12 @@ def train(
     gpu: str = "auto",
     seed: int = 0,
     overrides: Optional[Dict[str, Any]] = None,
-    name: str = "kcx_core",
+    name: Optional[str] = None,
 ) -> Dict[str, Any]:
     """Train, tune on dev and save a pipeline; returns the metrics written to ``output/metrics.json``.
 
-    Only ``train_files`` and ``dev_files`` are read (default: every ``*.jsonl`` in ``annotations/train``
+    ``name`` is the pipeline's name (its package is ``xx_<name>``): by default ``kcx_trf`` for a
+    pipeline with a transformer, else ``kcx_core``. Only ``train_files`` and ``dev_files`` are read (default: every ``*.jsonl`` in ``annotations/train``
     and ``annotations/dev``); files in a held-out folder are refused.
     """
     import spacy
@@ -120,6 +121,7 @@ def train(
         spacy_train(Path(config), tmp / "out", use_gpu=gpu_id, overrides=all_overrides)
         seconds = time.perf_counter() - start
         best = spacy.load(tmp / "out" / "model-best")
+        name = name or ("kcx_trf" if "transformer" in best.pipe_names else "kcx_core")
         thresholds = tune_relation_thresholds(best, dev_records)
         best.meta.update({
             "name": name, "version": __version__, "license": "MIT",
@@ -155,6 +157,7 @@ def main(argv: Optional[List[str]] = None) -> int:
                         help="record JSONL files for checkpoint choice and threshold tuning (default annotations/dev/*.jsonl)")
     parser.add_argument("--gpu", default="auto", help="auto (GPU if usable, else CPU), -1 (CPU) or a GPU id")
     parser.add_argument("--seed", type=int, default=0, help="random seed (training is reproducible for a seed)")
+    parser.add_argument("--name", help="pipeline name, packaged as xx_NAME (default: kcx_trf with a transformer, else kcx_core)")
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                         help="config override, e.g. --set training.max_steps=200")
     args = parser.parse_args(argv)
@@ -169,7 +172,7 @@ def main(argv: Optional[List[str]] = None) -> int:
             overrides[key] = json.loads(value)
         except json.JSONDecodeError:
             overrides[key] = value
-    metrics = train(args.config, args.output, args.train, args.dev, args.gpu, args.seed, overrides)
+    metrics = train(args.config, args.output, args.train, args.dev, args.gpu, args.seed, overrides, args.name)
     m = metrics["dev_tuning"]
     print(f"dev (tuning, not held out): entities F {m['spans']['micro']['f']:.3f}, "
           f"relations end to end F {m['relations_end_to_end']['micro']['f']:.3f}")

@@ -121,10 +121,13 @@ def test_extract_with_trained_pipeline(tiny_model):
 
 
 def make_tiny_bert(path):
-    """A randomly initialised, tiny BERT with a WordPiece vocabulary, saved locally (no downloads)."""
+    """A randomly initialised, tiny BERT with a WordPiece vocabulary that covers every Hangul syllable,
+    Latin letters and digits, saved locally (no downloads)."""
     from transformers import BertConfig, BertModel, BertTokenizerFast
 
-    chars = sorted(set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.,-'()서울시장광주는칭다오와자매결연협정을맺었다고완행정부이에명했지난일중국"))
+    hangul = [chr(c) for c in range(0xAC00, 0xD7A4)]
+    latin = list("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.,-'()")
+    chars = latin + hangul
     vocab = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"] + chars + [f"##{c}" for c in chars]
     path.mkdir(parents=True)
     (path / "vocab.txt").write_text("\n".join(vocab) + "\n", encoding="utf-8")
@@ -134,21 +137,45 @@ def make_tiny_bert(path):
     BertModel(config).save_pretrained(path)
 
 
-def test_transformer_config_trains_with_a_local_tiny_bert(tmp_path, record, ko_record, monkeypatch):
+def test_transformer_pipeline_trains_end_to_end_and_packages(tmp_path, record, ko_record, monkeypatch):
+    """The trf config trains transformer, ner and relation extractor together (tiny local BERT); the
+    pipeline gives entities, relations and agreement records, survives to_disk/from_disk and its wheel."""
+    import subprocess
+    import sys
+
+    from kcx_nlp.package import build_wheel
     from kcx_nlp.train import train
 
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     monkeypatch.setenv("TRANSFORMERS_OFFLINE", "1")
     bert = tmp_path / "tiny-bert"
     make_tiny_bert(bert)
-    train_f, dev_f = tiny_corpus(tmp_path, record, ko_record, n=2)
+    tokenizer = __import__("transformers").AutoTokenizer.from_pretrained(bert)
+    assert "[UNK]" not in tokenizer.tokenize("광주시는 칭다오시와 Seoul")
+    train_f, dev_f = tiny_corpus(tmp_path, record, ko_record, n=6)
     metrics = train(ROOT / "training/configs/ner_trf.cfg", tmp_path / "trf", [train_f], [dev_f], "-1", 0,
-                    {"paths.transformer": str(bert), "training.max_steps": 4, "training.eval_frequency": 2,
-                     "training.logger.progress_bar": False,
-                     "training.optimizer.learn_rate.total_steps": 4, "training.optimizer.learn_rate.warmup_steps": 1})
+                    {"paths.transformer": str(bert), "paths.transformer_width": 32, "training.max_steps": 60,
+                     "training.eval_frequency": 20, "training.logger.progress_bar": False,
+                     "training.optimizer.learn_rate.total_steps": 60, "training.optimizer.learn_rate.warmup_steps": 5,
+                     "training.optimizer.learn_rate.initial_rate": 0.003})
     m = metrics["dev_tuning"]["spans"]["micro"]
     assert metrics["dev_tuning"]["documents"] == 4 and m["tp"] + m["fn"] == 28
     nlp = spacy.load(tmp_path / "trf")
-    assert nlp.pipe_names == ["transformer", "ner", "normalizer"]
-    doc = nlp("서울시장 오세훈 met Gov. Woo.")
-    assert doc.text == "서울시장 오세훈 met Gov. Woo."
+    assert nlp.pipe_names == ["transformer", "ner", "sentencizer", "relation_extractor", "normalizer"]
+    assert nlp.meta["name"] == "kcx_trf"
+    doc = nlp(ko_record["text"])
+    assert doc.ents and doc._.relations, "the trained transformer pipeline gives entities and relations"
+    assert kcx_nlp.records(doc), "and agreement records"
+    nlp.to_disk(tmp_path / "again")
+    again = spacy.load(tmp_path / "again")
+    assert [(e.text, e.label_) for e in again(ko_record["text"]).ents] == [(e.text, e.label_) for e in doc.ents]
+    wheel = build_wheel(tmp_path / "trf", tmp_path / "dist")
+    assert wheel.name.startswith("xx_kcx_trf-")
+    target = tmp_path / "site"
+    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", str(target), str(wheel)],
+                   check=True)
+    code = ("import sys; sys.path.insert(0, sys.argv[1]); import kcx_nlp; nlp = kcx_nlp.load('xx_kcx_trf', gpu=-1); "
+            "doc = nlp(sys.argv[2]); print(len(doc.ents), len(doc._.relations))")
+    done = subprocess.run([sys.executable, "-c", code, str(target), ko_record["text"]], capture_output=True, text=True,
+                          check=True, env=dict(__import__("os").environ, HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1"))
+    assert done.stdout.split() == [str(len(doc.ents)), str(len(doc._.relations))]
