@@ -8,7 +8,9 @@ import pytest
 
 CLI_MODULES = ["kcx_nlp.__main__", "kcx_nlp.train", "kcx_nlp.package", "kcx_nlp.corpus.__main__",
                "kcx_nlp.benchmark.__main__", "kcx_nlp.benchmark.accuracy", "kcx_nlp.benchmark.normalization",
-               "kcx_nlp.benchmark.scaling", "kcx_nlp.benchmark.fuzz", "kcx_nlp.benchmark.tokenizer_speed"]
+               "kcx_nlp.benchmark.scaling", "kcx_nlp.benchmark.fuzz", "kcx_nlp.benchmark.tokenizer_speed",
+               "kcx_nlp.benchmark.pubdate", "kcx_nlp.benchmark.database", "kcx_nlp.benchmark.long_documents",
+               "kcx_nlp.benchmark.gpu"]
 MARKUP = re.compile(r"``|:[a-z]+:`|`")
 
 
