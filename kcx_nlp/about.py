@@ -1,3 +1,3 @@
 """Package metadata."""
 __title__ = "kcx-nlp"
-__version__ = "0.3.0"
+__version__ = "0.4.0"

@@ -1,3 +1,4 @@
+import pytest
 from spacy.tokens import DocBin
 
 from kcx_nlp.corpus import (
@@ -61,3 +62,16 @@ def test_split_is_deterministic_by_document():
     assert {r["lang"] for r in dev} == {"ko", "en"}
     _, dev3 = train_dev_split(recs, dev_size=0.2, seed=8)
     assert [r["id"] for r in dev3] != [r["id"] for r in dev]
+
+
+def test_records_of_another_tokenizer_can_be_read_back(nlp):
+    from kcx_nlp.corpus import CorpusError, record_to_doc
+
+    text = "할빈과 순천시"
+    record = {"id": "x", "lang": "ko", "date": None, "text": text,
+              "entities": [{"start": 0, "end": 2, "label": "JURISDICTION"}, {"start": 4, "end": 6, "label": "JURISDICTION"}],
+              "relations": []}
+    with pytest.raises(CorpusError, match="not aligned"):
+        record_to_doc(nlp, record)
+    doc = record_to_doc(nlp, record, split_at_entities=True)
+    assert doc.text == text and [e.text for e in doc.ents] == ["할빈", "순천"]

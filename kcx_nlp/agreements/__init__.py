@@ -28,4 +28,4 @@ def records_from_record(record: Dict[str, Any]) -> List[AgreementRecord]:
     """Agreement records of a document record (guidelines JSONL: text, entities, relations)."""
     from ..corpus.convert import reader, record_to_doc
 
-    return records(record_to_doc(reader(), record))
+    return records(record_to_doc(reader(), record, split_at_entities=True))

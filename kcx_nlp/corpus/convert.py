@@ -23,15 +23,36 @@ def reader() -> Language:
     return blank()
 
 
-def record_to_doc(nlp: Language, record: Record) -> Doc:
+def _split_at(doc: Doc, offsets: Iterable[int]) -> Doc:
+    """``doc`` re-made with a token boundary at every character offset in ``offsets``."""
+    cuts = sorted(set(offsets))
+    words: List[str] = []
+    spaces: List[bool] = []
+    for token in doc:
+        start, end = token.idx, token.idx + len(token.text)
+        inner = [c - start for c in cuts if start < c < end]
+        bounds = [0] + inner + [len(token.text)]
+        for a, b in zip(bounds, bounds[1:]):
+            words.append(token.text[a:b])
+            spaces.append(False)
+        spaces[-1] = bool(token.whitespace_)
+    return Doc(doc.vocab, words=words, spaces=spaces)
+
+
+def record_to_doc(nlp: Language, record: Record, split_at_entities: bool = False) -> Doc:
     """Tokenize ``record['text']`` and attach its entities, relations and metadata.
 
     Raises :class:`CorpusError` naming the document and span when an entity does not fall
-    on token boundaries.
+    on token boundaries, unless ``split_at_entities`` is set: then tokens are cut where entities
+    start and end (for records made by a pipeline whose tokenizer cut differently, such as
+    ``extract`` output read back with the default tokenizer).
     """
     doc = nlp.make_doc(record["text"])
+    ents = record.get("entities", [])
+    if split_at_entities and any(doc.char_span(e["start"], e["end"]) is None for e in ents):
+        doc = _split_at(doc, [x for e in ents for x in (e["start"], e["end"])])
     spans = []
-    for i, ent in enumerate(record.get("entities", [])):
+    for i, ent in enumerate(ents):
         span = doc.char_span(ent["start"], ent["end"], label=ent["label"])
         if span is None:
             raise CorpusError([

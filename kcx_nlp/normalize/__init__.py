@@ -92,7 +92,7 @@ def normalize_record(record: Dict[str, Any]) -> Dict[str, Any]:
     """A copy of a guidelines record whose entities (same order) carry ``text`` and ``norm``."""
     from ..corpus.convert import reader, record_to_doc
 
-    doc = record_to_doc(reader(), record)
+    doc = record_to_doc(reader(), record, split_at_entities=True)
     by_span = {(e.start_char, e.end_char): v for e, v in zip(doc.ents, normalize_doc(doc))}
     out = dict(record)
     out["entities"] = [dict(e, text=record["text"][e["start"]:e["end"]], norm=by_span.get((e["start"], e["end"])))
