@@ -65,12 +65,12 @@ def test_gazetteer_split_puts_each_mention_by_its_surface(record):
 
 def test_world_counterparts_are_those_in_relations(record, ko_record):
     assert not has_world_counterpart(record) and not has_world_counterpart(ko_record)
-    text = "Busan and Kigali signed an MOU. Rwanda welcomed it."
+    text = "Busan and Kivuru signed an MOU. Rwanda welcomed it."
     rec = {"id": "w", "lang": "en", "text": text, "date": None,
            "entities": [{"start": 0, "end": 5, "label": "JURISDICTION"}, {"start": 10, "end": 16, "label": "JURISDICTION"},
                         {"start": 27, "end": 30, "label": "AGREEMENT"}, {"start": 32, "end": 38, "label": "JURISDICTION"}],
            "relations": [{"head": 0, "tail": 2, "label": "PARTY_TO"}, {"head": 1, "tail": 2, "label": "PARTY_TO"}]}
-    assert has_world_counterpart(rec)  # Kigali is not in the gazetteer; Rwanda is a country elsewhere
+    assert has_world_counterpart(rec)  # Kivuru (invented) is not in the gazetteer; Rwanda is a country elsewhere
     rec["entities"][3] = {"start": 32, "end": 38, "label": "DATE"}
     assert not has_world_counterpart(rec)
 

@@ -7,6 +7,7 @@ them, plus pair features (order, distance, entities/commas/brackets/line breaks 
 label pair). A PyTorch MLP (wrapped for thinc with ``PyTorchWrapper``) maps this to one logit
 per relation type; the component applies a sigmoid and per-type thresholds.
 """
+from bisect import bisect_left
 import math
 from typing import Callable, List, Optional, Sequence, Tuple
 
@@ -41,8 +42,13 @@ def candidate_pairs(doc: Doc, max_distance: int = 60) -> List[Pair]:
     ents = list(doc.ents)
     if len(ents) < 2:
         return pairs
+    starts = [e.start for e in ents]  # doc.ents are in document order
     for start, end in sentence_spans(doc):
-        inside = [e for e in ents if e.start >= start and e.end <= end]
+        first = bisect_left(starts, start)  # only the entities of this sentence: linear in the document
+        inside = []
+        for e in ents[first:bisect_left(starts, end)]:
+            if e.end <= end:
+                inside.append(e)
         for head in inside:
             for tail in inside:
                 if head is tail or (head.label_, tail.label_) not in SIGNATURE_TO_REL:
