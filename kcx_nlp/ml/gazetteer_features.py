@@ -96,3 +96,28 @@ def gazetteer_hash_embed(
     features = gazetteer_features(max_gazetteer_tokens)
     mix = with_array(Maxout(width, width + len(FEATURES), nP=3, normalize=True))
     return chain(concatenate(embed, features), mix)
+
+
+@registry.architectures("kcx.GazetteerConcat.v1")
+def gazetteer_concat(
+    tok2vec: Model[List[Doc], List[Floats2d]], width: int, max_gazetteer_tokens: int = 8
+) -> Model[List[Doc], List[Floats2d]]:
+    """Any token-vector layer of output ``width`` (a transformer listener, for instance) with the
+    gazetteer-match features concatenated, mixed back to ``width`` by a Maxout layer."""
+    features = gazetteer_features(max_gazetteer_tokens)
+    mix = with_array(Maxout(width, width + len(FEATURES), nP=3, normalize=True))
+    return chain(concatenate(_docs_input(tok2vec), features), mix)
+
+
+def _docs_input(layer: Model[List[Doc], List[Floats2d]]) -> Model[List[Doc], List[Floats2d]]:
+    """``layer`` with a backward pass that returns an (empty) gradient for its ``Doc`` input, as
+    ``concatenate`` expects; listeners return none."""
+    def forward(model: Model, docs: List[Doc], is_train: bool):
+        outputs, backprop = layer(docs, is_train)
+
+        def backward(d_outputs: List[Floats2d]) -> list:
+            backprop(d_outputs)
+            return []
+        return outputs, backward
+
+    return Model("kcx_docs_input", forward, layers=[layer], dims={"nO": layer.get_dim("nO") if layer.has_dim("nO") else None})
