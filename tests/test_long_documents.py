@@ -10,7 +10,8 @@ def _seconds(nlp, text, repeats=2):
     best = float("inf")
     for _ in range(repeats):
         start = time.perf_counter()
-        ((record, _),) = pipe_records(nlp, [(text, _Context("long", "2024-01-01", None))])
+        # one chunk, so that the components themselves are held to linear time (chunking would hide them)
+        ((record, _),) = pipe_records(nlp, [(text, _Context("long", "2024-01-01", None))], chunk_chars=1_000_000)
         best = min(best, time.perf_counter() - start)
     return best, record
 
