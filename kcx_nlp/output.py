@@ -34,17 +34,17 @@ def document_rows(record: Dict[str, Any]) -> List[Dict[str, Any]]:
            "date_source": record.get("date_source")}
     if "error" in record:
         rows = [dict(doc, row="document", error=record["error"])]
-        return [{k: _cell(v) for k, v in row.items()} for row in rows]
-    entities, relations = record["entities"], record["relations"]
-    rows = [dict(doc, row="document", index=len(entities))]
-    for i, e in enumerate(entities):
-        rows.append(dict(doc, row="entity", index=i, label=e["label"], start=e["start"], end=e["end"],
-                         text=e.get("text"), norm=_cell(e.get("norm")), score=e.get("score")))
-    for i, r in enumerate(relations):
-        head, tail = entities[r["head"]], entities[r["tail"]]
-        rows.append(dict(doc, row="relation", index=i, label=r["label"], score=r.get("score"),
-                         head=r["head"], head_label=head["label"], head_text=head.get("text"),
-                         tail=r["tail"], tail_label=tail["label"], tail_text=tail.get("text")))
+    else:
+        entities, relations = record["entities"], record["relations"]
+        rows = [dict(doc, row="document", index=len(entities))]
+        for i, e in enumerate(entities):
+            rows.append(dict(doc, row="entity", index=i, label=e["label"], start=e["start"], end=e["end"],
+                             text=e.get("text"), norm=e.get("norm"), score=e.get("score")))
+        for i, r in enumerate(relations):
+            head, tail = entities[r["head"]], entities[r["tail"]]
+            rows.append(dict(doc, row="relation", index=i, label=r["label"], score=r.get("score"),
+                             head=r["head"], head_label=head["label"], head_text=head.get("text"),
+                             tail=r["tail"], tail_label=tail["label"], tail_text=tail.get("text")))
     return [{k: _cell(v) for k, v in row.items()} for row in rows]
 
 

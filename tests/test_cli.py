@@ -135,21 +135,6 @@ def test_output_is_atomic_and_resume_skips_done(tiny_model, tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl", "o.jsonl"]  # no temporary file left
 
 
-def test_dask_engine_matches_single_process(tiny_model, tmp_path):
-    parts = []
-    for p in range(3):
-        path = tmp_path / f"part-{p}.jsonl"
-        path.write_text("".join(json.dumps({"id": f"p{p}-{i}", "text": f"Seoul Mayor Oh met Beijing Mayor Yin {i}."})
-                                + "\n" for i in range(4)), encoding="utf-8")
-        parts.append(path)
-    (tmp_path / "part-1.jsonl").open("a").write("{broken\n")
-    single, dist = tmp_path / "single.jsonl", tmp_path / "dist.jsonl"
-    assert _run(tiny_model, *parts, "--skip-errors", "-o", single) == 0
-    assert _run(tiny_model, *parts, "--skip-errors", "-o", dist, "--engine", "dask", "--workers", "2") == 0
-    assert dist.read_text(encoding="utf-8") == single.read_text(encoding="utf-8")
-    assert len(single.read_text().splitlines()) == 13
-
-
 def test_document_rows_name_both_ends_of_every_relation(record):
     from kcx_nlp.output import DOCUMENT_COLUMNS, document_rows
 

@@ -1,5 +1,5 @@
-"""--engine dask on a real cluster (a scheduler and two worker processes on 127.0.0.1): the same output
-as a single process, and a worker killed mid-run loses no record and writes none twice."""
+"""--engine dask on a local cluster started for the run and on a real cluster (a scheduler and two worker
+processes on 127.0.0.1): the same output as a single process, and a worker killed mid-run loses no record and writes none twice."""
 import json
 import os
 import signal
@@ -35,6 +35,15 @@ def cluster():
 def _extract(model, parts, out, *extra):
     return main(["extract", *map(str, parts), "--model", str(model), "--gpu", "-1", "--quiet", "--skip-errors",
                  "-o", str(out), *extra])
+
+
+def test_local_cluster_run_matches_single_process(tiny_model, parts, tmp_path):
+    model, _ = tiny_model
+    single, dist = tmp_path / "single.jsonl", tmp_path / "dist.jsonl"
+    assert _extract(model, parts, single) == 0
+    assert _extract(model, parts, dist, "--engine", "dask", "--workers", "2") == 0
+    assert dist.read_bytes() == single.read_bytes()
+    assert len(single.read_text().splitlines()) == 31
 
 
 def test_cluster_run_matches_single_process(tiny_model, parts, cluster, tmp_path):
