@@ -68,7 +68,7 @@ def doc_record(doc: Doc, doc_id: Any = None, date: Optional[str] = None, lang: O
 CHUNK_CHARS = 20_000
 #: At most this many characters go through the pipeline at once (and at least one chunk), so memory
 #: is bounded by the chunk size, not by the batch size times the chunk size.
-BATCH_CHARS = 100_000
+BATCH_CHARS = 20_000
 
 
 def split_chunks(text: str, limit: int = CHUNK_CHARS) -> List[Tuple[int, str]]:
